@@ -1,6 +1,6 @@
 // Package result defines the result codes a service returns for a request and
 // the canonical message a service signs so that the Gateway contract accepts
-// its answer.
+// its result.
 //
 // The message is a length-prefixed byte string that the Gateway contract
 // rebuilds on chain, byte for byte:

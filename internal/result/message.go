@@ -19,9 +19,9 @@ const Domain = "neo-service-layer/v1"
 // big-endian.
 const SignatureLen = 64
 
-// Message returns the canonical bytes a service signs for the result of
-// request requestID, answered by service through the Gateway contract gateway
-// on the network with the given magic. The Gateway builds the same bytes from
+// Message returns the canonical bytes that service signs for its result of
+// request requestID, sent through the Gateway contract gateway on the network
+// with the given magic. The Gateway builds the same bytes from
 // runtime.GetNetwork and its own script hash, so a signature is valid for one
 // network, one Gateway deployment and one request only.
 func Message(magic uint32, gateway util.Uint160, requestID int64, service string, code Code, result []byte) []byte {

@@ -23,8 +23,8 @@ const vectorsFile = "testdata/message_vectors.json"
 // vectorKeyHex is a private key used only to sign the golden vectors.
 const vectorKeyHex = "2b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfe"
 
-// vector is one entry of the golden file. Byte strings are hex; gateway is
-// the script hash in Neo's display order (little-endian, 0x-prefixed).
+// vector is one entry of the golden file. Byte strings are hex, and gateway
+// is the script hash in Neo's display order (little-endian, 0x-prefixed).
 type vector struct {
 	Name      string `json:"name"`
 	Magic     uint32 `json:"magic"`
