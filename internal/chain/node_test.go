@@ -90,11 +90,27 @@ func (n coreNode) GetApplicationLog(hash util.Uint256, trig *trigger.Type) (*res
 	return &log, nil
 }
 
-func (n coreNode) SendRawTransaction(tx *transaction.Transaction) (util.Uint256, error) {
-	if err := n.bc.PoolTx(tx); err != nil {
-		return util.Uint256{}, err
+func (n coreNode) GetTransactionHeight(hash util.Uint256) (uint32, error) {
+	_, height, err := n.bc.GetTransaction(hash)
+	if err != nil {
+		return 0, neorpc.ErrUnknownTransaction
 	}
-	return tx.Hash(), nil
+	return height, nil
+}
+
+// SendRawTransaction pools tx and maps errors to RPC errors as the node's
+// RPC server does for the cases the sender tells apart.
+func (n coreNode) SendRawTransaction(tx *transaction.Transaction) (util.Uint256, error) {
+	err := n.bc.PoolTx(tx)
+	switch {
+	case err == nil:
+		return tx.Hash(), nil
+	case errors.Is(err, core.ErrAlreadyExists):
+		return util.Uint256{}, neorpc.ErrAlreadyExists
+	case errors.Is(err, core.ErrAlreadyInPool):
+		return util.Uint256{}, neorpc.ErrAlreadyInPool
+	}
+	return util.Uint256{}, neorpc.WrapErrorWithData(neorpc.ErrVerificationFailed, err.Error())
 }
 
 type testChain struct {
