@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nspcc-dev/neo-go/pkg/crypto/keys"
+	"github.com/nspcc-dev/neo-go/pkg/rpcclient/actor"
 	"github.com/nspcc-dev/neo-go/pkg/util"
 	"github.com/nspcc-dev/neo-go/pkg/vm/stackitem"
 	"golang.org/x/sync/errgroup"
@@ -35,8 +36,9 @@ type Config struct {
 	DB *store.DB
 	// Dial connects to the node. Required.
 	Dial chain.Dialer
-	// Fulfiller signs and sends fulfill transactions. Required.
-	Fulfiller Fulfiller
+	// Actor signs and sends fulfill transactions and runs read-only
+	// Gateway calls; its account pays the fees. Required.
+	Actor *actor.Actor
 	// StartHeight is the first block scanned on a fresh database.
 	StartHeight uint32
 	// Batch is how many claimed requests one pass of the worker answers
@@ -46,23 +48,19 @@ type Config struct {
 	Log *slog.Logger
 }
 
-// Fulfiller sends a fulfill transaction for an answer and makes sure it
-// lands. Send must be idempotent per request id: a second call for an id
-// whose transaction is in flight or included sends nothing.
-type Fulfiller interface {
-	Fulfill(ctx context.Context, id int64, ans answer) error
-}
-
 // Service answers VRF requests from the Gateway. Create it with New and
 // start it with Run.
 type Service struct {
 	cfg      Config
 	answerer answerer
 	listener *chain.Listener
+	sender   *chain.Sender
+	gateway  *binding.Gateway
 	log      *slog.Logger
 	now      func() time.Time
 	// wake is signalled when new requests may be waiting.
-	wake chan struct{}
+	wake  chan struct{}
+	retry *retryBackoff
 }
 
 // New checks cfg and builds the service.
@@ -85,9 +83,10 @@ func New(cfg Config) (*Service, error) {
 			vrfKey:  cfg.VRFKey,
 			signKey: cfg.SignKey,
 		},
-		log:  cfg.Log.With("component", "vrf"),
-		now:  time.Now,
-		wake: make(chan struct{}, 1),
+		log:   cfg.Log.With("component", "vrf"),
+		now:   time.Now,
+		wake:  make(chan struct{}, 1),
+		retry: newRetryBackoff(),
 	}
 	l, err := chain.NewListener(chain.ListenerConfig{
 		Dial:        cfg.Dial,
@@ -103,6 +102,18 @@ func New(cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s.listener = l
+
+	s.sender, err = chain.NewSender(chain.SenderConfig{
+		Dial:    cfg.Dial,
+		DB:      cfg.DB,
+		Rebuild: s.rebuild,
+		OnDone:  s.done,
+		Log:     cfg.Log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.gateway = binding.NewGateway(cfg.Actor, cfg.Gateway)
 	return s, nil
 }
 
@@ -118,8 +129,8 @@ func (c Config) validate() error {
 		return errors.New("db is missing")
 	case c.Dial == nil:
 		return errors.New("dial is missing")
-	case c.Fulfiller == nil:
-		return errors.New("fulfiller is missing")
+	case c.Actor == nil:
+		return errors.New("actor is missing")
 	case c.Batch < 0:
 		return errors.New("batch is negative")
 	}
@@ -132,6 +143,7 @@ func (s *Service) Run(ctx context.Context) error {
 		"vrf_public_key", fmt.Sprintf("%x", s.cfg.VRFKey.Public().Bytes()))
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.listener.Run(ctx) })
+	g.Go(func() error { return s.sender.Run(ctx) })
 	g.Go(func() error { return s.work(ctx) })
 	err := g.Wait()
 	s.log.Info("vrf service stopped")

@@ -57,6 +57,14 @@ const selectPending = `SELECT id, requester, payload, block_hash FROM vrf_reques
 const updateState = `UPDATE vrf_requests SET state = $1, code = $2, fulfil_tx = $3, error = $4, updated_at = $5
 	WHERE id = $6`
 
+const updateSent = `UPDATE vrf_requests SET state = $1, code = $2, updated_at = $3
+	WHERE id = $4 AND state = $5`
+
+const updateOutcome = `UPDATE vrf_requests SET state = $1, fulfil_tx = $2, error = $3, updated_at = $4
+	WHERE id = $5`
+
+const selectClaim = `SELECT id, requester, payload, block_hash FROM vrf_requests WHERE id = $1`
+
 const countStates = `SELECT state, COUNT(*) FROM vrf_requests GROUP BY state`
 
 func saveClaim(ctx context.Context, tx *sql.Tx, c claim, blockIndex uint32, txHash util.Uint256, now time.Time) error {
@@ -85,19 +93,9 @@ func loadPending(ctx context.Context, db *store.DB, limit int) ([]claim, error) 
 
 	var out []claim
 	for rows.Next() {
-		var c claim
-		var requester, payload, blockHash string
-		if err := rows.Scan(&c.ID, &requester, &payload, &blockHash); err != nil {
-			return nil, fmt.Errorf("scan pending request: %w", err)
-		}
-		if c.Requester, err = util.Uint160DecodeStringLE(requester); err != nil {
-			return nil, fmt.Errorf("request %d requester: %w", c.ID, err)
-		}
-		if c.Payload, err = hex.DecodeString(payload); err != nil {
-			return nil, fmt.Errorf("request %d payload: %w", c.ID, err)
-		}
-		if c.BlockHash, err = util.Uint256DecodeStringLE(blockHash); err != nil {
-			return nil, fmt.Errorf("request %d block hash: %w", c.ID, err)
+		c, err := scanClaim(rows.Scan)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, c)
 	}
@@ -118,6 +116,38 @@ func setState(ctx context.Context, db *store.DB, id int64, state string, code re
 		return fmt.Errorf("set request %d %s: %w", id, state, err)
 	}
 	return nil
+}
+
+// markSent moves request id from pending to sent. It leaves a request
+// alone that the sender's outcome hook has already settled.
+func markSent(ctx context.Context, db *store.DB, id int64, code result.Code, now time.Time) error {
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, updateSent, stateSent, int(code), now.UTC(), id, statePending)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("set request %d sent: %w", id, err)
+	}
+	return nil
+}
+
+// setStateTx records the outcome of a fulfil transaction inside tx.
+func setStateTx(ctx context.Context, tx *sql.Tx, id int64, state, fulfilTx, reason string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, updateOutcome, state, nullable(fulfilTx), nullable(reason), now.UTC(), id)
+	if err != nil {
+		return fmt.Errorf("set request %d %s: %w", id, state, err)
+	}
+	return nil
+}
+
+// loadClaim reads one claimed request.
+func loadClaim(ctx context.Context, db *store.DB, id int64) (claim, error) {
+	row := db.SQL().QueryRowContext(ctx, selectClaim, id)
+	c, err := scanClaim(row.Scan)
+	if err != nil {
+		return claim{}, fmt.Errorf("load request %d: %w", id, store.NotFound(err))
+	}
+	return c, nil
 }
 
 // countByState returns the number of requests in each state.
@@ -142,4 +172,24 @@ func countByState(ctx context.Context, db *store.DB) (map[string]int, error) {
 
 func nullable(s string) sql.NullString {
 	return sql.NullString{String: s, Valid: s != ""}
+}
+
+func scanClaim(scan func(dest ...any) error) (claim, error) {
+	var c claim
+	var requester, payload, blockHash string
+	if err := scan(&c.ID, &requester, &payload, &blockHash); err != nil {
+		return claim{}, err
+	}
+
+	var err error
+	if c.Requester, err = util.Uint160DecodeStringLE(requester); err != nil {
+		return claim{}, fmt.Errorf("request %d requester: %w", c.ID, err)
+	}
+	if c.Payload, err = hex.DecodeString(payload); err != nil {
+		return claim{}, fmt.Errorf("request %d payload: %w", c.ID, err)
+	}
+	if c.BlockHash, err = util.Uint256DecodeStringLE(blockHash); err != nil {
+		return claim{}, fmt.Errorf("request %d block hash: %w", c.ID, err)
+	}
+	return c, nil
 }
