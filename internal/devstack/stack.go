@@ -1,0 +1,196 @@
+package devstack
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/nspcc-dev/neo-go/pkg/crypto/keys"
+	"github.com/nspcc-dev/neo-go/pkg/rpcclient/invoker"
+	"github.com/nspcc-dev/neo-go/pkg/util"
+	"github.com/nspcc-dev/neo-go/pkg/wallet"
+
+	"github.com/neo-service-layer/servicelayer/contracts"
+	"github.com/neo-service-layer/servicelayer/internal/binding"
+	"github.com/neo-service-layer/servicelayer/internal/devnet"
+)
+
+const (
+	// expiryBlocks is how many blocks a dev request waits for an answer
+	// before anyone may expire it.
+	expiryBlocks = 100
+	// serviceGAS and userGAS are the balances dev accounts are topped up to.
+	serviceGAS = 1000 * devnet.OneGAS
+	userGAS    = 1000 * devnet.OneGAS
+	// userAccount names the dev account that examples and the demo use.
+	userAccount = "user"
+)
+
+// devAttestation stands in for attestation evidence in dev, where no
+// enclave runs; its SHA-256 is registered with each service key.
+const devAttestation = "servicelayer dev: no enclave, no attestation"
+
+// Config selects where and how the dev stack runs.
+type Config struct {
+	// DataDir holds the chain, keys and databases (default DefaultDataDir).
+	DataDir string
+	// BlockTime is the block interval (default 1s).
+	BlockTime time.Duration
+	// Log receives every component's logs (default slog.Default()).
+	Log *slog.Logger
+}
+
+// Stack is a running dev stack. Create it with Start, run the services
+// with Run, and release it with Close.
+type Stack struct {
+	cfg      Config
+	chain    *devnet.Chain
+	info     Info
+	gateway  util.Uint160
+	lottery  util.Uint160
+	services []service
+	started  time.Time
+	ready    time.Duration
+}
+
+// Start starts the chain, deploys the contracts and registers service
+// keys where missing, and prepares every service. It does not run the
+// services; Run does.
+func Start(ctx context.Context, cfg Config) (*Stack, error) {
+	started := time.Now()
+	if cfg.DataDir == "" {
+		cfg.DataDir = DefaultDataDir
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if err := os.MkdirAll(filepath.Join(cfg.DataDir, "keys"), 0o700); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+
+	ch, err := devnet.Start(ctx, devnet.Config{
+		DataDir:   filepath.Join(cfg.DataDir, "chain"),
+		BlockTime: cfg.BlockTime,
+		Logger:    cfg.Log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start dev chain: %w", err)
+	}
+	s := &Stack{cfg: cfg, chain: ch, started: started}
+	if err := s.setUp(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.ready = time.Since(started)
+	return s, nil
+}
+
+func (s *Stack) setUp(ctx context.Context) error {
+	if err := s.deployContracts(ctx); err != nil {
+		return err
+	}
+	user, err := s.chain.Account(userAccount)
+	if err != nil {
+		return err
+	}
+	if err := s.chain.Fund(ctx, user.ScriptHash(), userGAS); err != nil {
+		return fmt.Errorf("fund user account: %w", err)
+	}
+
+	vrfSvc, err := s.newVRF(ctx)
+	if err != nil {
+		return fmt.Errorf("set up vrf service: %w", err)
+	}
+	s.services = append(s.services, vrfSvc)
+
+	s.info = Info{
+		RPCURL:      s.chain.RPCURL(),
+		WSURL:       s.chain.WSURL(),
+		Magic:       s.chain.Magic(),
+		BlockTimeMS: s.chain.BlockTime().Milliseconds(),
+		Gateway:     "0x" + s.gateway.StringLE(),
+		Lottery:     "0x" + s.lottery.StringLE(),
+		ServiceKeys: map[string]string{},
+		UserAccount: userAccount,
+		UserAddress: user.Address,
+	}
+	for _, svc := range s.services {
+		s.info.ServiceKeys[svc.name] = svc.signKey.StringCompressed()
+	}
+	return writeInfo(s.cfg.DataDir, s.info)
+}
+
+func (s *Stack) deployContracts(ctx context.Context) error {
+	gwNEF, gwManifest, err := contracts.Gateway()
+	if err != nil {
+		return err
+	}
+	owner := s.chain.CommitteeHash()
+	s.gateway, err = s.chain.Deploy(ctx, "gateway", gwNEF, gwManifest, []any{owner, int64(expiryBlocks)})
+	if err != nil {
+		return err
+	}
+
+	lotNEF, lotManifest, err := contracts.Lottery()
+	if err != nil {
+		return err
+	}
+	s.lottery, err = s.chain.Deploy(ctx, "lottery", lotNEF, lotManifest, s.gateway)
+	return err
+}
+
+// registerKey registers pub for service on the Gateway unless it already is.
+func (s *Stack) registerKey(ctx context.Context, service string, pub *keys.PublicKey) error {
+	gw := binding.NewGateway(invoker.New(s.chain.Client(), nil), s.gateway)
+	current, err := gw.ServiceKey(service)
+	if err == nil && current.Equal(pub) {
+		return nil
+	}
+
+	evidence := sha256.Sum256([]byte(devAttestation))
+	if _, err := s.chain.Invoke(ctx, s.gateway, "registerServiceKey", service, pub.Bytes(), evidence[:]); err != nil {
+		return fmt.Errorf("register %s key: %w", service, err)
+	}
+	s.cfg.Log.Info("service key registered", "service", service, "public_key", pub.StringCompressed())
+	return nil
+}
+
+// fundedAccount returns a chain account for key, topped up to amount.
+func (s *Stack) fundedAccount(ctx context.Context, key *keys.PrivateKey, amount int64) (*wallet.Account, error) {
+	// The account gets its own copy of the key: closing an account wipes
+	// its key in place, which must not reach the service's signing key.
+	keyCopy, err := keys.NewPrivateKeyFromBytes(key.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("copy key: %w", err)
+	}
+	acc := wallet.NewAccountFromPrivateKey(keyCopy)
+	if err := s.chain.Fund(ctx, acc.ScriptHash(), amount); err != nil {
+		return nil, fmt.Errorf("fund %s: %w", acc.Address, err)
+	}
+	return acc, nil
+}
+
+// Info returns the addresses of the running stack.
+func (s *Stack) Info() Info { return s.info }
+
+// Chain returns the embedded chain.
+func (s *Stack) Chain() *devnet.Chain { return s.chain }
+
+// StartupTime returns how long Start took.
+func (s *Stack) StartupTime() time.Duration { return s.ready }
+
+// Close stops the chain and closes every database. Call it after Run has
+// returned.
+func (s *Stack) Close() error {
+	var errs []error
+	for _, svc := range s.services {
+		errs = append(errs, svc.close())
+	}
+	errs = append(errs, s.chain.Close())
+	return errors.Join(errs...)
+}

@@ -1,0 +1,85 @@
+package devstack
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/nspcc-dev/neo-go/pkg/rpcclient"
+	"github.com/nspcc-dev/neo-go/pkg/rpcclient/actor"
+
+	"github.com/neo-service-layer/servicelayer/internal/chain"
+	"github.com/neo-service-layer/servicelayer/internal/store"
+	"github.com/neo-service-layer/servicelayer/services/vrf"
+)
+
+// newVRF loads or creates the VRF service's keys, registers its signing
+// key on the Gateway, funds its account and opens its database.
+func (s *Stack) newVRF(ctx context.Context) (service, error) {
+	keys, err := loadOrCreateKeys(filepath.Join(s.cfg.DataDir, "keys", vrf.ServiceName+".json"))
+	if err != nil {
+		return service{}, err
+	}
+	if err := s.registerKey(ctx, vrf.ServiceName, keys.Sign.PublicKey()); err != nil {
+		return service{}, err
+	}
+	acc, err := s.fundedAccount(ctx, keys.Sign, serviceGAS)
+	if err != nil {
+		return service{}, err
+	}
+
+	db, err := store.Open(ctx, store.Config{
+		Path: filepath.Join(s.cfg.DataDir, vrf.ServiceName+".db"),
+		Log:  s.logger("store"),
+	})
+	if err != nil {
+		return service{}, err
+	}
+	closeDB := func() error { return db.Close() }
+	if err := chain.Migrate(ctx, db); err != nil {
+		closeDB()
+		return service{}, err
+	}
+	if err := vrf.Migrate(ctx, db); err != nil {
+		closeDB()
+		return service{}, err
+	}
+
+	client, err := rpcclient.New(ctx, s.chain.RPCURL(), rpcclient.Options{})
+	if err == nil {
+		err = client.Init()
+	}
+	if err != nil {
+		closeDB()
+		return service{}, fmt.Errorf("connect to %s: %w", s.chain.RPCURL(), err)
+	}
+	act, err := actor.NewSimple(client, acc)
+	if err != nil {
+		closeDB()
+		return service{}, fmt.Errorf("make vrf actor: %w", err)
+	}
+
+	svc, err := vrf.New(vrf.Config{
+		Gateway: s.gateway,
+		Magic:   s.chain.Magic(),
+		VRFKey:  keys.VRF,
+		SignKey: keys.Sign,
+		DB:      db,
+		Dial:    chain.DialWS(s.chain.WSURL(), rpcclient.WSOptions{}),
+		Actor:   act,
+		Log:     s.cfg.Log,
+	})
+	if err != nil {
+		closeDB()
+		return service{}, err
+	}
+	return service{
+		name:    vrf.ServiceName,
+		signKey: keys.Sign.PublicKey(),
+		run:     svc.Run,
+		close: func() error {
+			client.Close()
+			return db.Close()
+		},
+	}, nil
+}
