@@ -1,0 +1,64 @@
+package devnet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/nspcc-dev/neo-go/pkg/encoding/address"
+	"github.com/nspcc-dev/neo-go/pkg/rpcclient/gas"
+	"github.com/nspcc-dev/neo-go/pkg/util"
+	"github.com/nspcc-dev/neo-go/pkg/wallet"
+)
+
+// Account returns the dev account called name, unlocked for signing. The
+// first call for a name generates a key and stores it in accounts.json in
+// DataDir (mode 0600), so later calls and restarts return the same key.
+// Each call returns a new *wallet.Account: closing it affects no other copy.
+// Dev account keys are for development only (see DevPassword).
+func (c *Chain) Account(name string) (*wallet.Account, error) {
+	if name == "" {
+		return nil, errors.New("dev account name is empty")
+	}
+
+	acc, created, err := c.accounts.get(name)
+	if err != nil {
+		return nil, fmt.Errorf("load dev account %q: %w", name, err)
+	}
+	if created {
+		c.log.Info("dev account created", "account", name, "address", acc.Address)
+	}
+	return acc, nil
+}
+
+// Fund makes sure that account to holds at least amount datoshi of GAS (one
+// GAS is OneGAS). It transfers the missing part from the committee account
+// and waits until a block includes the transfer. When the balance already
+// suffices it sends nothing, so repeating a Fund, also after a restart,
+// costs nothing. Concurrent calls for one account may each transfer.
+func (c *Chain) Fund(ctx context.Context, to util.Uint160, amount int64) error {
+	addr := address.Uint160ToString(to)
+	if amount <= 0 {
+		return fmt.Errorf("fund %s: amount %d datoshi is not positive", addr, amount)
+	}
+
+	want := big.NewInt(amount)
+	balance := c.node.chain.GetUtilityTokenBalance(to, util.Uint160{})
+	if balance.Cmp(want) >= 0 {
+		c.log.Debug("account already funded", "address", addr, "balance", balance)
+		return nil
+	}
+
+	missing := new(big.Int).Sub(want, balance)
+	h, vub, err := gas.New(c.committee).Transfer(c.CommitteeHash(), to, missing, nil)
+	if err != nil {
+		return fmt.Errorf("send GAS to %s: %w", addr, err)
+	}
+	if _, err := c.wait(ctx, h, vub); err != nil {
+		return fmt.Errorf("fund %s: %w", addr, err)
+	}
+
+	c.log.Info("account funded", "address", addr, "datoshi", missing, "tx_hash", h.StringLE())
+	return nil
+}
