@@ -1,0 +1,15 @@
+// Package gateway is the Service Layer Gateway contract for Neo N3, compiled
+// with the neo-go compiler (see gateway.yml for the manifest settings).
+//
+// A contract requests work from a service by calling request. The service's
+// off-chain listener reads the RequestCreated event and sends the result with
+// fulfill, which the Gateway accepts only with a witness and a valid
+// signature of the key registered for that service. The Gateway then calls the requester's
+// callback method as callbackMethod(id int, code int, result []byte). A
+// callback that throws does not undo the fulfilment: the result is stored
+// and anyone can re-deliver the same result later with redeliver. A request
+// that nobody fulfils before its expiry height can be closed with expire,
+// which calls the callback with code 0x23 (expired) and an empty result.
+//
+// The contract takes no fees and holds no assets.
+package gateway
