@@ -2,9 +2,9 @@
 // every step recorded in the service's database so a restart loses nothing
 // and repeats nothing.
 //
-// Listener hands each wanted notification of one contract to a handler
-// exactly once: the handler's writes and the advance of a durable cursor
-// commit in the same database transaction. It wakes on new-block
+// Listener hands each wanted notification of one contract to a handler,
+// and the handler's writes commit exactly once, because they commit in the
+// same database transaction as the advance of a durable cursor. It wakes on new-block
 // notifications over WebSocket, polls as a fallback, back-fills from the
 // cursor after a start or reconnection, and redials with capped exponential
 // backoff.

@@ -145,7 +145,7 @@ func (f *follower) runStep(
 		return nil, connError(cli, err)
 	}
 
-	f.log.Warn("step failed", "error", err, "retry_in", delay)
+	f.log.Warn("chain step failed", "error", err, "retry_in", delay)
 	return time.After(delay), nil
 }
 

@@ -37,11 +37,13 @@ type Event struct {
 }
 
 // Handler processes one event inside the database transaction that also
-// moves the cursor past the event's block; the listener commits both or
-// neither. An error rolls the whole block back and the listener retries it
-// after a backoff, so return errors only for conditions that may pass
-// (record a malformed event and return nil instead, or it blocks the
-// listener for good). A Handler must not call store.DB.InTx.
+// moves the cursor past the event's block, and the listener commits both
+// or neither. So the handler's writes through tx happen once per event.
+// Effects outside tx are not covered: a call may run again after a failed
+// commit. An error rolls the whole block back and the listener retries it
+// after a backoff. Return errors only for conditions that may pass, and
+// record a malformed event and return nil, or it blocks the listener for
+// good. A Handler must not call store.DB.InTx.
 type Handler func(ctx context.Context, tx *sql.Tx, ev Event) error
 
 // ListenerConfig configures a Listener.
@@ -62,7 +64,8 @@ type ListenerConfig struct {
 	// StartHeight is the first block processed when the cursor does not
 	// exist yet; it is ignored once the cursor is stored.
 	StartHeight uint32
-	// Handle receives each wanted event exactly once. Required.
+	// Handle receives each wanted event (see Handler for the once-only
+	// guarantee). Required.
 	Handle Handler
 	// PollInterval is how often the listener checks for new blocks when no
 	// new-block notification arrives (default 1s). New-block notifications
@@ -73,8 +76,8 @@ type ListenerConfig struct {
 }
 
 // Listener hands the notifications of one contract to a Handler block by
-// block, each exactly once across restarts and reconnections. Create it with
-// NewListener and start it with Run.
+// block, committing each event's writes once across restarts and
+// reconnections. Create it with NewListener and start it with Run.
 type Listener struct {
 	cfg    ListenerConfig
 	follow *follower

@@ -27,9 +27,9 @@ import (
 	"github.com/neo-service-layer/servicelayer/internal/store"
 )
 
-// coreNode answers the RPC calls Listener and Sender make straight from an
+// coreNode serves the RPC calls Listener and Sender make straight from an
 // in-process neo-go blockchain, the same data the node's RPC server reads,
-// so unit tests need no network listener. Blocks are made by the test.
+// so unit tests need no network listener. The test makes the blocks.
 type coreNode struct {
 	bc *core.Blockchain
 }
@@ -99,7 +99,7 @@ func (n coreNode) GetTransactionHeight(hash util.Uint256) (uint32, error) {
 }
 
 // SendRawTransaction pools tx and maps errors to RPC errors as the node's
-// RPC server does for the cases the sender tells apart.
+// RPC server does for the cases the sender distinguishes.
 func (n coreNode) SendRawTransaction(tx *transaction.Transaction) (util.Uint256, error) {
 	err := n.bc.PoolTx(tx)
 	switch {
@@ -159,7 +159,7 @@ func openTestDB(t *testing.T) *store.DB {
 	return db
 }
 
-// noDial stands in for a node connection in tests that call the step
+// noDial replaces the node connection in tests that call the step
 // functions directly.
 func noDial(context.Context) (*rpcclient.WSClient, error) {
 	return nil, errors.New("unit tests dial no node")

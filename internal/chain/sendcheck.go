@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/nspcc-dev/neo-go/pkg/core/state"
 	"github.com/nspcc-dev/neo-go/pkg/core/transaction"
@@ -65,10 +66,12 @@ func (s *Sender) settle(ctx context.Context, node txNode, height uint32, p pendi
 	appLog, err := node.GetApplicationLog(p.TxHash, nil)
 	switch {
 	case err == nil:
+		s.rejected.Delete(p.TxHash)
 		return s.included(ctx, node, p.Result, appLog)
 	case !isUnknown(err):
 		return fmt.Errorf("get application log of %s: %w", p.TxHash.StringLE(), err)
 	case height >= p.ValidUntil:
+		s.rejected.Delete(p.TxHash)
 		return s.expired(ctx, p.Result, height)
 	}
 
@@ -76,7 +79,7 @@ func (s *Sender) settle(ctx context.Context, node txNode, height uint32, p pendi
 	if err != nil {
 		return fmt.Errorf("decode stored transaction of %q: %w", p.Key, err)
 	}
-	return s.relay(node, p.Key, tx)
+	return s.relay(ctx, node, p.Key, tx)
 }
 
 func (s *Sender) included(ctx context.Context, node txNode, r Result, appLog *result.ApplicationLog) error {
@@ -143,7 +146,7 @@ func (s *Sender) replace(ctx context.Context, node txNode, r Result) error {
 	s.cfg.Log.Info("transaction rebuilt",
 		"key", r.Key, "attempt", next.Attempt, "tx_hash", next.TxHash.StringLE(),
 		"valid_until", next.ValidUntil)
-	return s.relay(node, r.Key, tx)
+	return s.relay(ctx, node, r.Key, tx)
 }
 
 func (s *Sender) abandon(ctx context.Context, r Result) error {
@@ -155,11 +158,12 @@ func (s *Sender) abandon(ctx context.Context, r Result) error {
 	return nil
 }
 
-// relay sends tx to the node. A rejection by the node is logged and not
-// returned, because the transaction may still become valid (for example
-// once its sender is funded) and expiry ends the attempt anyway. Transport
-// errors are returned.
-func (s *Sender) relay(node relayer, key string, tx *transaction.Transaction) error {
+// relay sends tx to the node. A rejection by the node is logged (at warn
+// level the first time per transaction) and not returned, because the
+// transaction may still become valid, for example once its sender is
+// funded, and expiry ends the attempt anyway. Transport errors are
+// returned.
+func (s *Sender) relay(ctx context.Context, node relayer, key string, tx *transaction.Transaction) error {
 	_, err := node.SendRawTransaction(tx)
 	var rpcErr *neorpc.Error
 	switch {
@@ -169,7 +173,12 @@ func (s *Sender) relay(node relayer, key string, tx *transaction.Transaction) er
 	case errors.Is(err, neorpc.ErrAlreadyInPool), errors.Is(err, neorpc.ErrAlreadyExists):
 		return nil
 	case errors.As(err, &rpcErr):
-		s.cfg.Log.Warn("node rejected transaction", "key", key, "tx_hash", tx.Hash().StringLE(), "error", err)
+		level := slog.LevelDebug
+		if _, seen := s.rejected.LoadOrStore(tx.Hash(), struct{}{}); !seen {
+			level = slog.LevelWarn
+		}
+		s.cfg.Log.Log(ctx, level, "node rejected transaction",
+			"key", key, "tx_hash", tx.Hash().StringLE(), "error", err)
 		return nil
 	}
 	return fmt.Errorf("relay %s: %w", tx.Hash().StringLE(), err)

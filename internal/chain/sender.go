@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/nspcc-dev/neo-go/pkg/core/transaction"
@@ -24,7 +25,7 @@ type TxState string
 const (
 	// StateSent: recorded and relayed (or waiting to be), not in a block yet.
 	StateSent TxState = "sent"
-	// StateIncluded: in a block; Result.VMState tells HALT from FAULT.
+	// StateIncluded: in a block. Result.VMState is HALT or FAULT.
 	StateIncluded TxState = "included"
 	// StateExpired: its valid-until block passed before inclusion. A newer
 	// attempt replaces it unless the owner gives up.
@@ -95,6 +96,9 @@ type Sender struct {
 	cfg    SenderConfig
 	follow *follower
 	now    func() time.Time
+	// rejected holds the hashes (util.Uint256) of transactions the node
+	// rejected at least once, so repeats are logged at debug level.
+	rejected sync.Map
 }
 
 // NewSender checks cfg and returns a Sender. Call Run to have pending
@@ -190,7 +194,7 @@ func (s *Sender) store(ctx context.Context, key string, after int, tx *transacti
 		"key", key, "attempt", current.Attempt, "tx_hash", current.TxHash.StringLE(),
 		"valid_until", current.ValidUntil)
 	if cli := s.follow.client(); cli != nil {
-		if err := s.relay(cli, key, tx); err != nil {
+		if err := s.relay(ctx, cli, key, tx); err != nil {
 			s.cfg.Log.Warn("relay failed, retrying on next block", "key", key, "error", err)
 		}
 	}

@@ -27,8 +27,8 @@ const doneTable = `CREATE TABLE done (
     vm_state TEXT NOT NULL
 )`
 
-// senderFixture is a Sender on a test chain whose OnDone records each
-// call in the done table; the primary key fails a second call per key.
+// senderFixture is a Sender on a test chain. Its OnDone records each call
+// in the done table, whose primary key fails a second call for a key.
 type senderFixture struct {
 	c      *testChain
 	db     *store.DB
@@ -171,7 +171,8 @@ func TestCheckRebuildsExpiredTransaction(t *testing.T) {
 
 	first, err := f.s.Send(ctx, "k/1", f.build(t, 1))
 	require.NoError(t, err)
-	// The node never sees it, and the chain moves past its valid-until block.
+	// The node never receives it, and the chain moves past its valid-until
+	// block.
 	f.c.e.AddNewBlock(t)
 
 	f.check(t)
