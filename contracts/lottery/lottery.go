@@ -21,8 +21,7 @@ const (
 	prefixCode    = "c"
 	prefixWords   = "w"
 
-	maxWords = 500
-	wordLen  = 32
+	wordLen = 32
 	// wordsOffset is where the words start in a VRF result: the compressed
 	// VRF public key (33 bytes), then the proof (81 bytes).
 	wordsOffset = 33 + 81
@@ -40,12 +39,11 @@ func _deploy(data any, isUpdate bool) {
 	storage.Put(storage.GetContext(), keyGateway, gateway)
 }
 
-// RequestRandom asks the Gateway's "vrf" service for count 32-byte random
-// words and returns the request id.
+// RequestRandom requests count 32-byte random words from the Gateway's "vrf"
+// service and returns the request id. The count is not checked here, because
+// the service rejects a count outside 1..500 with code 0x20 (payload invalid)
+// and the demo uses that to show a typed error reaching the callback.
 func RequestRandom(count int) int {
-	if count < 1 || count > maxWords {
-		panic("invalid word count")
-	}
 	ctx := storage.GetContext()
 	gateway := storage.Get(ctx, keyGateway).(interop.Hash160)
 

@@ -1,6 +1,7 @@
 package lottery_test
 
 import (
+	"fmt"
 	"math/big"
 	"testing"
 
@@ -121,14 +122,17 @@ func TestFulfillWrongWordCount(t *testing.T) {
 	require.Equal(t, stackitem.Make(-1), env.call(t, "code", id))
 }
 
-func TestRequestRandomRejects(t *testing.T) {
+func TestRequestRandomPassesCountThrough(t *testing.T) {
 	env := newLotteryEnv(t)
 
 	for _, words := range []int{0, -1, 501} {
-		gatewaytest.InvokeFail(t, env.invoker(), "invalid word count", "requestRandom", words)
+		id, created := env.requestRandom(t, words)
+		want := fmt.Sprintf(`{"words":%d}`, words)
+		require.Equal(t, stackitem.Make([]byte(want)), created[3], "payload")
+
+		env.Fulfill(t, id, result.PayloadInvalid, []byte("words out of range"))
+		require.Equal(t, stackitem.Make(int64(result.PayloadInvalid)), env.call(t, "code", id))
 	}
-	id, _ := env.requestRandom(t, 500)
-	require.Equal(t, int64(1), id)
 }
 
 func TestOnRandomRejectsOtherCaller(t *testing.T) {
@@ -155,7 +159,7 @@ func TestOnRandomRejectsForeignRequest(t *testing.T) {
 }
 
 // TestFulfillGas logs the system fee of fulfill through the lottery, which
-// stores the words, and guards the 3-word case against regressions.
+// stores the words, and fails when a fee grows past its limit.
 func TestFulfillGas(t *testing.T) {
 	tests := []struct {
 		name  string
