@@ -10,6 +10,7 @@ import (
 	"github.com/nspcc-dev/neo-go/pkg/config/netmode"
 	"github.com/nspcc-dev/neo-go/pkg/consensus"
 	"github.com/nspcc-dev/neo-go/pkg/core"
+	"github.com/nspcc-dev/neo-go/pkg/core/block"
 	"github.com/nspcc-dev/neo-go/pkg/core/native/noderoles"
 	"github.com/nspcc-dev/neo-go/pkg/core/storage"
 	"github.com/nspcc-dev/neo-go/pkg/core/storage/dbconfig"
@@ -47,6 +48,12 @@ type node struct {
 
 	// rpcErr receives errors of the RPC server's listeners.
 	rpcErr chan error
+
+	// blockLog appends every new block from blocks; logDone closes when it
+	// has written the last one.
+	blockLog *blockLog
+	blocks   chan *block.Block
+	logDone  chan struct{}
 }
 
 // trackedStore records the result of closing the chain store, which neo-go
@@ -152,11 +159,42 @@ func startNode(cfg Config, store *trackedStore, key *keys.PublicKey, log *zap.Lo
 	go chain.Run()
 
 	n := &node{chain: chain, store: store, rpcErr: make(chan error, 4)}
+	// The block log replays what the store lost in a crash, so it must run
+	// before consensus makes new blocks.
+	if err := n.startBlockLog(cfg); err != nil {
+		chain.Close()
+		return nil, err
+	}
 	if err := n.startServices(cfg, nc, log); err != nil {
+		n.stopBlockLog()
 		chain.Close()
 		return nil, err
 	}
 	return n, nil
+}
+
+func (n *node) startBlockLog(cfg Config) error {
+	bl, err := openBlockLog(cfg.DataDir, n.chain, cfg.Logger.With("component", "devnet"))
+	if err != nil {
+		return err
+	}
+	n.blockLog = bl
+	n.blocks = make(chan *block.Block, 64)
+	n.logDone = make(chan struct{})
+	n.chain.SubscribeForBlocks(n.blocks)
+	go bl.run(n.blocks, n.logDone)
+	return nil
+}
+
+func (n *node) stopBlockLog() {
+	if n.blockLog == nil {
+		return
+	}
+	n.chain.UnsubscribeFromBlocks(n.blocks)
+	close(n.blocks)
+	<-n.logDone
+	_ = n.blockLog.close()
+	n.blockLog = nil
 }
 
 // startServices creates the P2P server and its services, then starts them.
@@ -252,6 +290,7 @@ func (n *node) rpcAddr() string {
 // store. It returns the error of closing the store.
 func (n *node) stop() error {
 	n.server.Shutdown()
+	n.stopBlockLog()
 	n.chain.Close()
 	if err := n.store.closeErr; err != nil {
 		return fmt.Errorf("close chain store: %w", err)
