@@ -177,8 +177,8 @@ func writeRecord(w io.Writer, b *block.Block) error {
 	return err
 }
 
-// run appends each block from ch until ch is closed. Every blockLogKeep
-// records it compacts the log, rereading it from disk.
+// run appends each block from ch until ch is closed. When the log holds
+// twice blockLogKeep records, it compacts the log to the newest ones.
 func (l *blockLog) run(ch <-chan *block.Block, done chan<- struct{}) {
 	defer close(done)
 	for b := range ch {
