@@ -14,10 +14,12 @@ import (
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient/invoker"
 	"github.com/nspcc-dev/neo-go/pkg/util"
 	"github.com/nspcc-dev/neo-go/pkg/wallet"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/neo-service-layer/servicelayer/contracts"
 	"github.com/neo-service-layer/servicelayer/internal/binding"
 	"github.com/neo-service-layer/servicelayer/internal/devnet"
+	"github.com/neo-service-layer/servicelayer/services/vrf"
 )
 
 const (
@@ -91,18 +93,38 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 }
 
 func (s *Stack) setUp(ctx context.Context) error {
-	if err := s.deployContracts(ctx); err != nil {
+	vrfKeys, err := loadOrCreateKeys(filepath.Join(s.cfg.DataDir, "keys", vrf.ServiceName+".json"))
+	if err != nil {
+		return err
+	}
+	vrfAccount, err := accountFor(vrfKeys.Sign)
+	if err != nil {
 		return err
 	}
 	user, err := s.chain.Account(userAccount)
 	if err != nil {
 		return err
 	}
-	if err := s.chain.Fund(ctx, user.ScriptHash(), userGAS); err != nil {
-		return fmt.Errorf("fund user account: %w", err)
+
+	// Independent transactions go out together so they share a block;
+	// each stage costs one block on a fresh chain and none on a restart.
+	err = parallel(ctx,
+		s.deployGateway,
+		func(ctx context.Context) error { return s.fund(ctx, "user", user, userGAS) },
+		func(ctx context.Context) error { return s.fund(ctx, vrf.ServiceName, vrfAccount, serviceGAS) },
+	)
+	if err != nil {
+		return err
+	}
+	err = parallel(ctx,
+		s.deployLottery,
+		func(ctx context.Context) error { return s.registerKey(ctx, vrf.ServiceName, vrfKeys.Sign.PublicKey()) },
+	)
+	if err != nil {
+		return err
 	}
 
-	vrfSvc, err := s.newVRF(ctx)
+	vrfSvc, err := s.newVRF(ctx, vrfKeys, vrfAccount)
 	if err != nil {
 		return fmt.Errorf("set up vrf service: %w", err)
 	}
@@ -125,23 +147,32 @@ func (s *Stack) setUp(ctx context.Context) error {
 	return writeInfo(s.cfg.DataDir, s.info)
 }
 
-func (s *Stack) deployContracts(ctx context.Context) error {
-	gwNEF, gwManifest, err := contracts.Gateway()
+func (s *Stack) deployGateway(ctx context.Context) error {
+	nefFile, m, err := contracts.Gateway()
 	if err != nil {
 		return err
 	}
 	owner := s.chain.CommitteeHash()
-	s.gateway, err = s.chain.Deploy(ctx, "gateway", gwNEF, gwManifest, []any{owner, int64(expiryBlocks)})
-	if err != nil {
-		return err
-	}
-
-	lotNEF, lotManifest, err := contracts.Lottery()
-	if err != nil {
-		return err
-	}
-	s.lottery, err = s.chain.Deploy(ctx, "lottery", lotNEF, lotManifest, s.gateway)
+	s.gateway, err = s.chain.Deploy(ctx, "gateway", nefFile, m, []any{owner, int64(expiryBlocks)})
 	return err
+}
+
+func (s *Stack) deployLottery(ctx context.Context) error {
+	nefFile, m, err := contracts.Lottery()
+	if err != nil {
+		return err
+	}
+	s.lottery, err = s.chain.Deploy(ctx, "lottery", nefFile, m, s.gateway)
+	return err
+}
+
+// parallel runs steps concurrently and returns the first error.
+func parallel(ctx context.Context, steps ...func(ctx context.Context) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	for _, step := range steps {
+		g.Go(func() error { return step(ctx) })
+	}
+	return g.Wait()
 }
 
 // registerKey registers pub for service on the Gateway unless it already is.
@@ -160,19 +191,23 @@ func (s *Stack) registerKey(ctx context.Context, service string, pub *keys.Publi
 	return nil
 }
 
-// fundedAccount returns a chain account for key, topped up to amount.
-func (s *Stack) fundedAccount(ctx context.Context, key *keys.PrivateKey, amount int64) (*wallet.Account, error) {
-	// The account gets its own copy of the key: closing an account wipes
-	// its key in place, which must not reach the service's signing key.
+// accountFor returns a chain account for key. The account gets its own
+// copy of the key: closing an account wipes its key in place, which must
+// not reach the service's signing key.
+func accountFor(key *keys.PrivateKey) (*wallet.Account, error) {
 	keyCopy, err := keys.NewPrivateKeyFromBytes(key.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("copy key: %w", err)
 	}
-	acc := wallet.NewAccountFromPrivateKey(keyCopy)
+	return wallet.NewAccountFromPrivateKey(keyCopy), nil
+}
+
+// fund tops acc up to amount datoshi of GAS.
+func (s *Stack) fund(ctx context.Context, name string, acc *wallet.Account, amount int64) error {
 	if err := s.chain.Fund(ctx, acc.ScriptHash(), amount); err != nil {
-		return nil, fmt.Errorf("fund %s: %w", acc.Address, err)
+		return fmt.Errorf("fund %s account %s: %w", name, acc.Address, err)
 	}
-	return acc, nil
+	return nil
 }
 
 // Info returns the addresses of the running stack.

@@ -7,27 +7,16 @@ import (
 
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient"
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient/actor"
+	"github.com/nspcc-dev/neo-go/pkg/wallet"
 
 	"github.com/neo-service-layer/servicelayer/internal/chain"
 	"github.com/neo-service-layer/servicelayer/internal/store"
 	"github.com/neo-service-layer/servicelayer/services/vrf"
 )
 
-// newVRF loads or creates the VRF service's keys, registers its signing
-// key on the Gateway, funds its account and opens its database.
-func (s *Stack) newVRF(ctx context.Context) (service, error) {
-	keys, err := loadOrCreateKeys(filepath.Join(s.cfg.DataDir, "keys", vrf.ServiceName+".json"))
-	if err != nil {
-		return service{}, err
-	}
-	if err := s.registerKey(ctx, vrf.ServiceName, keys.Sign.PublicKey()); err != nil {
-		return service{}, err
-	}
-	acc, err := s.fundedAccount(ctx, keys.Sign, serviceGAS)
-	if err != nil {
-		return service{}, err
-	}
-
+// newVRF opens the VRF service's database and builds the service with
+// keys; acc signs its fulfil transactions.
+func (s *Stack) newVRF(ctx context.Context, keys serviceKeys, acc *wallet.Account) (service, error) {
 	db, err := store.Open(ctx, store.Config{
 		Path: filepath.Join(s.cfg.DataDir, vrf.ServiceName+".db"),
 		Log:  s.logger("store"),
