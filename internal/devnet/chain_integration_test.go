@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nspcc-dev/neo-go/pkg/core/block"
+	"github.com/nspcc-dev/neo-go/pkg/rpcclient"
 	"github.com/stretchr/testify/require"
 
 	"github.com/neo-service-layer/servicelayer/internal/devnet"
@@ -130,6 +132,28 @@ func TestChainCloseReleasesPort(t *testing.T) {
 	require.Equal(t, url, second.RPCURL())
 	_, err = second.Client().GetBlockCount()
 	require.NoError(t, err)
+}
+
+func TestChainCloseWithSubscribedClient(t *testing.T) {
+	c := startChain(t, devnet.Config{DataDir: t.TempDir(), BlockTime: 100 * time.Millisecond})
+	ws, err := rpcclient.NewWS(context.Background(), c.WSURL(), rpcclient.WSOptions{})
+	require.NoError(t, err)
+	t.Cleanup(ws.Close)
+	require.NoError(t, ws.Init())
+	blocks := make(chan *block.Block, 100)
+	_, err = ws.ReceiveBlocks(nil, blocks)
+	require.NoError(t, err)
+	<-blocks
+
+	closed := make(chan error, 1)
+	go func() { closed <- c.Close() }()
+
+	select {
+	case err := <-closed:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not return while a client was subscribed")
+	}
 }
 
 func TestStartRejectsLockedDataDir(t *testing.T) {
