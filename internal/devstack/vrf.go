@@ -9,7 +9,9 @@ import (
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient/actor"
 	"github.com/nspcc-dev/neo-go/pkg/wallet"
 
+	"github.com/neo-service-layer/servicelayer/internal/binding"
 	"github.com/neo-service-layer/servicelayer/internal/chain"
+	"github.com/neo-service-layer/servicelayer/internal/responder"
 	"github.com/neo-service-layer/servicelayer/internal/store"
 	"github.com/neo-service-layer/servicelayer/services/vrf"
 )
@@ -29,7 +31,7 @@ func (s *Stack) newVRF(ctx context.Context, keys serviceKeys, acc *wallet.Accoun
 		closeDB()
 		return service{}, err
 	}
-	if err := vrf.Migrate(ctx, db); err != nil {
+	if err := responder.Migrate(ctx, db); err != nil {
 		closeDB()
 		return service{}, err
 	}
@@ -48,15 +50,18 @@ func (s *Stack) newVRF(ctx context.Context, keys serviceKeys, acc *wallet.Accoun
 		return service{}, fmt.Errorf("make vrf actor: %w", err)
 	}
 
-	svc, err := vrf.New(vrf.Config{
-		Gateway: s.gateway,
-		Magic:   s.chain.Magic(),
-		VRFKey:  keys.VRF,
-		SignKey: keys.Sign,
-		DB:      db,
-		Dial:    chain.DialWS(s.chain.WSURL(), rpcclient.WSOptions{}),
-		Actor:   act,
-		Log:     s.cfg.Log,
+	gw := binding.NewGateway(act, s.gateway)
+	svc, err := responder.New(responder.Config{
+		Service:     vrf.ServiceName,
+		Gateway:     gw,
+		Magic:       s.chain.Magic(),
+		SignKey:     keys.Sign,
+		DB:          db,
+		Dial:        chain.DialWS(s.chain.WSURL(), rpcclient.WSOptions{}),
+		Answerer:    vrf.NewAnswerer(s.chain.Magic(), s.gateway, keys.VRF),
+		Builder:     responder.ActorBuilder{Gateway: gw, Maker: act},
+		Concurrency: 2,
+		Log:         s.cfg.Log,
 	})
 	if err != nil {
 		closeDB()

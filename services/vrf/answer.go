@@ -1,12 +1,13 @@
 package vrf
 
 import (
+	"context"
 	"fmt"
 
-	"github.com/nspcc-dev/neo-go/pkg/crypto/keys"
 	"github.com/nspcc-dev/neo-go/pkg/util"
 
 	"github.com/neo-service-layer/servicelayer/internal/ecvrf"
+	"github.com/neo-service-layer/servicelayer/internal/responder"
 	"github.com/neo-service-layer/servicelayer/internal/result"
 )
 
@@ -14,38 +15,27 @@ import (
 // service key is registered under.
 const ServiceName = "vrf"
 
-// answer is a signed response to one request, ready for Gateway.fulfill.
-type answer struct {
-	Code      result.Code
-	Result    []byte
-	Signature []byte
-}
-
-// answerer turns claimed requests into signed answers. It is pure apart
-// from the keys, so the same request always gets the same answer: ECVRF
-// proofs are deterministic, and a restart that answers again signs the
-// same bytes.
-type answerer struct {
+// Answerer computes VRF answers. The same request always gets the same
+// answer, because ECVRF proofs are deterministic. It is safe for
+// concurrent use.
+type Answerer struct {
 	magic   uint32
 	gateway util.Uint160
-	vrfKey  *ecvrf.PrivateKey
-	signKey *keys.PrivateKey
+	key     *ecvrf.PrivateKey
 }
 
-func (a answerer) answer(c claim) (answer, error) {
-	code, res, err := a.compute(c)
-	if err != nil {
-		return answer{}, err
-	}
-	msg := result.Message(a.magic, a.gateway, c.ID, ServiceName, code, res)
-	return answer{Code: code, Result: res, Signature: result.Sign(a.signKey, msg)}, nil
+var _ responder.Answerer = (*Answerer)(nil)
+
+// NewAnswerer returns an Answerer proving with key for requests to the
+// Gateway at gateway on the network with magic.
+func NewAnswerer(magic uint32, gateway util.Uint160, key *ecvrf.PrivateKey) *Answerer {
+	return &Answerer{magic: magic, gateway: gateway, key: key}
 }
 
-// compute returns the result code and bytes. A request the service cannot
-// serve gets a failure code with the reason as the result; only an
-// internal fault returns an error.
-func (a answerer) compute(c claim) (result.Code, []byte, error) {
-	p, err := ParsePayload(c.Payload)
+// Answer returns the proof, public key and words for req, or
+// result.PayloadInvalid with the reason when the payload is unusable.
+func (a *Answerer) Answer(_ context.Context, req responder.Request) (result.Code, []byte, error) {
+	p, err := ParsePayload(req.Payload)
 	if err != nil {
 		return result.PayloadInvalid, []byte(err.Error()), nil
 	}
@@ -53,13 +43,13 @@ func (a answerer) compute(c claim) (result.Code, []byte, error) {
 	in := AlphaInput{
 		Magic:     a.magic,
 		Gateway:   a.gateway,
-		RequestID: c.ID,
-		Requester: c.Requester,
-		BlockHash: c.BlockHash,
+		RequestID: req.ID,
+		Requester: req.Requester,
+		BlockHash: req.BlockHash,
 	}
-	r, err := Prove(a.vrfKey, in, p.Words)
+	r, err := Prove(a.key, in, p.Words)
 	if err != nil {
-		return 0, nil, fmt.Errorf("request %d: %w", c.ID, err)
+		return 0, nil, fmt.Errorf("request %d: %w", req.ID, err)
 	}
 	return result.Success, r.Bytes(), nil
 }

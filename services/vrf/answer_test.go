@@ -1,56 +1,47 @@
 package vrf
 
 import (
+	"context"
 	"crypto/rand"
 	"testing"
 
-	"github.com/nspcc-dev/neo-go/pkg/crypto/keys"
 	"github.com/nspcc-dev/neo-go/pkg/util"
 	"github.com/stretchr/testify/require"
 
 	"github.com/neo-service-layer/servicelayer/internal/ecvrf"
+	"github.com/neo-service-layer/servicelayer/internal/responder"
 	"github.com/neo-service-layer/servicelayer/internal/result"
 )
 
-func testAnswerer(t *testing.T) answerer {
+func testAnswerer(t *testing.T) *Answerer {
 	t.Helper()
-	vrfKey, err := ecvrf.GenerateKey(rand.Reader)
+	key, err := ecvrf.GenerateKey(rand.Reader)
 	require.NoError(t, err)
-	signKey, err := keys.NewPrivateKey()
-	require.NoError(t, err)
-	return answerer{magic: 42, gateway: util.Uint160{9}, vrfKey: vrfKey, signKey: signKey}
+	return NewAnswerer(42, util.Uint160{9}, key)
 }
 
-func TestAnswerSuccessIsSignedAndVerifiable(t *testing.T) {
+func TestAnswerSuccessIsVerifiable(t *testing.T) {
 	a := testAnswerer(t)
-	c := claim{ID: 5, Requester: util.Uint160{1}, Payload: []byte(`{"words":3}`), BlockHash: util.Uint256{7}}
+	req := responder.Request{ID: 5, Requester: util.Uint160{1}, Payload: []byte(`{"words":3}`), BlockHash: util.Uint256{7}}
 
-	ans, err := a.answer(c)
+	code, res, err := a.Answer(context.Background(), req)
 	require.NoError(t, err)
-	require.Equal(t, result.Success, ans.Code)
+	require.Equal(t, result.Success, code)
 
-	msg := result.Message(a.magic, a.gateway, c.ID, ServiceName, ans.Code, ans.Result)
-	require.True(t, result.Verify(a.signKey.PublicKey(), msg, ans.Signature))
-
-	in := AlphaInput{Magic: a.magic, Gateway: a.gateway, RequestID: c.ID, Requester: c.Requester, BlockHash: c.BlockHash}
-	r, err := VerifyResult(in, ans.Result)
+	in := AlphaInput{Magic: a.magic, Gateway: a.gateway, RequestID: req.ID, Requester: req.Requester, BlockHash: req.BlockHash}
+	r, err := VerifyResult(in, res)
 	require.NoError(t, err)
 	require.Len(t, r.Words, 3)
 
-	again, err := a.answer(c)
+	_, again, err := a.Answer(context.Background(), req)
 	require.NoError(t, err)
-	require.Equal(t, ans.Result, again.Result, "a restart must produce the same result bytes")
+	require.Equal(t, res, again, "a restart must produce the same result bytes")
 }
 
 func TestAnswerBadPayloadGetsCode(t *testing.T) {
 	a := testAnswerer(t)
-	c := claim{ID: 6, Payload: []byte(`{"words":0}`)}
-
-	ans, err := a.answer(c)
+	code, res, err := a.Answer(context.Background(), responder.Request{ID: 6, Payload: []byte(`{"words":0}`)})
 	require.NoError(t, err)
-	require.Equal(t, result.PayloadInvalid, ans.Code)
-	require.Contains(t, string(ans.Result), `"words" is 0, want 1 to 500`)
-
-	msg := result.Message(a.magic, a.gateway, c.ID, ServiceName, ans.Code, ans.Result)
-	require.True(t, result.Verify(a.signKey.PublicKey(), msg, ans.Signature))
+	require.Equal(t, result.PayloadInvalid, code)
+	require.Contains(t, string(res), `"words" is 0, want 1 to 500`)
 }

@@ -1,19 +1,22 @@
 -- +goose Up
-CREATE TABLE vrf_requests (
-    id          BIGINT PRIMARY KEY,
+CREATE TABLE responder_requests (
+    id          BIGINT  PRIMARY KEY,
+    service     TEXT    NOT NULL,
     requester   TEXT    NOT NULL,
-    payload     TEXT    NOT NULL,
+    payload     BYTEA   NOT NULL,
     block_index BIGINT  NOT NULL,
     block_hash  TEXT    NOT NULL,
     tx_hash     TEXT    NOT NULL,
     state       TEXT    NOT NULL,
     code        INTEGER,
+    result      BYTEA,
+    signature   BYTEA,
     fulfil_tx   TEXT,
     error       TEXT,
     claimed_at  TIMESTAMP NOT NULL,
     updated_at  TIMESTAMP NOT NULL
 );
-CREATE INDEX vrf_requests_state ON vrf_requests (state, id);
+CREATE INDEX responder_requests_state ON responder_requests (state, id);
 
 -- +goose Down
-DROP TABLE vrf_requests;
+DROP TABLE responder_requests;
