@@ -124,3 +124,12 @@ func (g *Gateway) RegisterServiceKeyTx(m TxMaker, service string, pub *keys.Publ
 	}
 	return tx, nil
 }
+
+// ExpireTx builds a signed expire transaction for request id.
+func (g *Gateway) ExpireTx(m TxMaker, id int64) (*transaction.Transaction, error) {
+	tx, err := m.MakeCall(g.hash, "expire", id)
+	if err != nil {
+		return nil, fmt.Errorf("make expire %d: %w", id, err)
+	}
+	return tx, nil
+}

@@ -23,3 +23,8 @@ var _ FulfilBuilder = ActorBuilder{}
 func (b ActorBuilder) BuildFulfil(_ context.Context, id int64, code result.Code, res, sig []byte) (*transaction.Transaction, error) {
 	return b.Gateway.FulfillTx(b.Maker, id, code, res, sig)
 }
+
+// BuildExpire implements FulfilBuilder.
+func (b ActorBuilder) BuildExpire(_ context.Context, id int64) (*transaction.Transaction, error) {
+	return b.Gateway.ExpireTx(b.Maker, id)
+}

@@ -14,36 +14,48 @@ import (
 	"github.com/neo-service-layer/servicelayer/internal/chain"
 )
 
-func (r *Responder) fulfilKey(id int64) string {
-	return r.cfg.Service + "/fulfill/" + strconv.FormatInt(id, 10)
+// Sender keys name the transaction's purpose and request, so a restart
+// finds what it already sent: "<service>/fulfill/<id>" or
+// "<service>/expire/<id>".
+const (
+	actionFulfill = "fulfill"
+	actionExpire  = "expire"
+)
+
+func (r *Responder) key(action string, id int64) string {
+	return r.cfg.Service + "/" + action + "/" + strconv.FormatInt(id, 10)
 }
 
-func (r *Responder) parseFulfilKey(key string) (int64, error) {
-	prefix := r.cfg.Service + "/fulfill/"
-	if !strings.HasPrefix(key, prefix) {
-		return 0, fmt.Errorf("invalid fulfil key %q", key)
+func (r *Responder) parseKey(key string) (action string, id int64, err error) {
+	rest, ok := strings.CutPrefix(key, r.cfg.Service+"/")
+	if !ok {
+		return "", 0, fmt.Errorf("invalid sender key %q", key)
 	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(key, prefix), 10, 64)
+	action, num, ok := strings.Cut(rest, "/")
+	if !ok || (action != actionFulfill && action != actionExpire) {
+		return "", 0, fmt.Errorf("invalid sender key %q", key)
+	}
+	id, err = strconv.ParseInt(num, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("invalid fulfil key %q", key)
+		return "", 0, fmt.Errorf("invalid sender key %q", key)
 	}
-	return id, nil
+	return action, id, nil
 }
 
 // send hands the stored answer to the sender under the request's key, so
 // a request is in flight at most once however often the worker runs.
 func (r *Responder) send(ctx context.Context, s stored) error {
-	_, err := r.sender.Send(ctx, r.fulfilKey(s.ID), func(ctx context.Context) (*transaction.Transaction, error) {
+	_, err := r.sender.Send(ctx, r.key(actionFulfill, s.ID), func(ctx context.Context) (*transaction.Transaction, error) {
 		return r.cfg.Builder.BuildFulfil(ctx, s.ID, s.Code, s.Result, s.Signature)
 	})
 	return err
 }
 
-// rebuild makes a new fulfil transaction, with the stored answer, when the
+// rebuild makes a new transaction, with the stored answer, when the
 // previous one expired unincluded. It abandons the key when the Gateway
 // no longer waits for an answer.
 func (r *Responder) rebuild(ctx context.Context, key string) (*transaction.Transaction, error) {
-	id, err := r.parseFulfilKey(key)
+	action, id, err := r.parseKey(key)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", chain.ErrAbandon, err)
 	}
@@ -54,6 +66,9 @@ func (r *Responder) rebuild(ctx context.Context, key string) (*transaction.Trans
 	if status != binding.StatusPending {
 		r.log.Info("request no longer pending, fulfilment dropped", "request_id", id, "status", status)
 		return nil, chain.ErrAbandon
+	}
+	if action == actionExpire {
+		return r.cfg.Builder.BuildExpire(ctx, id)
 	}
 
 	s, err := loadStored(ctx, r.cfg.DB, id)
@@ -67,13 +82,19 @@ func (r *Responder) rebuild(ctx context.Context, key string) (*transaction.Trans
 // done records the outcome of a fulfil transaction in the same database
 // transaction as the sender's own record.
 func (r *Responder) done(ctx context.Context, tx *sql.Tx, res chain.Result) error {
-	id, err := r.parseFulfilKey(res.Key)
+	action, id, err := r.parseKey(res.Key)
 	if err != nil {
 		r.log.Error("outcome for an unknown key ignored", "key", res.Key)
 		return nil
 	}
 	now := r.now()
 	txHash := res.TxHash.StringLE()
+
+	if action == actionExpire {
+		r.log.Info("expire transaction done", "request_id", id, "tx_hash", txHash,
+			"vm_state", res.VMState, "exception", res.Exception)
+		return nil
+	}
 
 	switch {
 	case res.State == chain.StateIncluded && res.VMState == vmstate.Halt:
@@ -90,8 +111,10 @@ func (r *Responder) done(ctx context.Context, tx *sql.Tx, res chain.Result) erro
 
 // settleUnsendable handles a request whose fulfil transaction cannot even
 // be built, which happens when the Gateway no longer waits for it (a
-// previous run fulfilled it, or it expired). It returns false while the
-// request is still pending, so the caller retries later.
+// previous run fulfilled it, or it expired) or when the request is past
+// its expiry height, which it then expires so the consumer gets code
+// Expired. It returns false while the request is still pending and not
+// expired, so the caller retries later.
 func (r *Responder) settleUnsendable(ctx context.Context, id int64) (bool, error) {
 	status, err := r.cfg.Gateway.Status(id)
 	if err != nil {
@@ -105,5 +128,19 @@ func (r *Responder) settleUnsendable(ctx context.Context, id int64) (bool, error
 		r.log.Warn("request expired before it was fulfilled", "request_id", id)
 		return true, settle(ctx, r.cfg.DB, id, stateFailed, "request expired", r.now())
 	}
-	return false, nil
+	return r.expire(ctx, id)
+}
+
+// expire sends Gateway.expire for a pending request past its expiry
+// height. Building fails while the height has not passed, and then it
+// returns false.
+func (r *Responder) expire(ctx context.Context, id int64) (bool, error) {
+	_, err := r.sender.Send(ctx, r.key(actionExpire, id), func(ctx context.Context) (*transaction.Transaction, error) {
+		return r.cfg.Builder.BuildExpire(ctx, id)
+	})
+	if err != nil {
+		return false, nil
+	}
+	r.log.Warn("request expired unanswered, consumer notified", "request_id", id)
+	return true, settle(ctx, r.cfg.DB, id, stateFailed, "expired: fulfilment could not be sent in time", r.now())
 }

@@ -39,11 +39,15 @@ type Answerer interface {
 	Answer(ctx context.Context, req Request) (result.Code, []byte, error)
 }
 
-// FulfilBuilder builds the signed Gateway.fulfill transaction for an
-// answer. It is called again with the same arguments when an earlier
+// FulfilBuilder builds the signed Gateway transactions a responder sends.
+// Each method is called again with the same arguments when an earlier
 // transaction expired unincluded.
 type FulfilBuilder interface {
+	// BuildFulfil builds Gateway.fulfill for an answer.
 	BuildFulfil(ctx context.Context, id int64, code result.Code, res, sig []byte) (*transaction.Transaction, error)
+	// BuildExpire builds Gateway.expire for a request past its expiry
+	// height, which delivers code Expired to the consumer.
+	BuildExpire(ctx context.Context, id int64) (*transaction.Transaction, error)
 }
 
 // Config wires a responder to its service.

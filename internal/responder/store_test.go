@@ -85,14 +85,17 @@ func TestLoadStoredMissing(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrNotFound)
 }
 
-func TestFulfilKeyRoundTrip(t *testing.T) {
+func TestSenderKeyRoundTrip(t *testing.T) {
 	r := &Responder{cfg: Config{Service: "oracle"}}
-	id, err := r.parseFulfilKey(r.fulfilKey(77))
-	require.NoError(t, err)
-	require.Equal(t, int64(77), id)
+	for _, action := range []string{actionFulfill, actionExpire} {
+		gotAction, id, err := r.parseKey(r.key(action, 77))
+		require.NoError(t, err)
+		require.Equal(t, action, gotAction)
+		require.Equal(t, int64(77), id)
+	}
 
-	for _, bad := range []string{"vrf/fulfill/1", "oracle/fulfill/", "oracle/fulfill/x", "oracle/1"} {
-		_, err := r.parseFulfilKey(bad)
+	for _, bad := range []string{"vrf/fulfill/1", "oracle/fulfill/", "oracle/fulfill/x", "oracle/1", "oracle/redeliver/1"} {
+		_, _, err := r.parseKey(bad)
 		require.Error(t, err, bad)
 	}
 }
