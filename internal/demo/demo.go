@@ -17,7 +17,7 @@ import (
 	"github.com/neo-service-layer/servicelayer/internal/binding"
 )
 
-// Env is what the tour needs from a running stack.
+// Env is the part of a running stack the tour uses.
 type Env struct {
 	Client    *rpcclient.WSClient
 	User      *wallet.Account // funded account that sends the requests

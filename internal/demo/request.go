@@ -15,7 +15,7 @@ import (
 	"github.com/neo-service-layer/servicelayer/internal/binding"
 )
 
-// fulfilled is a request the tour made and saw answered.
+// fulfilled is a request the tour made and saw fulfilled.
 type fulfilled struct {
 	id  int64
 	req *binding.Request

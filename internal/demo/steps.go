@@ -16,7 +16,7 @@ import (
 )
 
 const (
-	// lotteryWords is how many random words the lottery step asks for.
+	// lotteryWords is the number of random words the lottery step requests.
 	lotteryWords = 3
 	// maxFulfilBlocks is the most blocks a fulfilment may take after the
 	// request's block for a step to pass.
@@ -62,7 +62,7 @@ type lotteryOutcome struct {
 	id   int64
 }
 
-// lottery asks the lottery contract for random words and checks that the
+// lottery requests random words from the lottery contract and checks that the
 // callback stored exactly the words the Gateway recorded.
 func (t *tour) lottery(ctx context.Context) lotteryOutcome {
 	s := Step{Name: "vrf.lottery", Service: vrf.ServiceName}
@@ -73,7 +73,7 @@ func (t *tour) lottery(ctx context.Context) lotteryOutcome {
 		return lotteryOutcome{step: stepError(s, started, err), id: fl.id}
 	}
 	if fl.req.Code != result.Success {
-		err := fmt.Errorf("request answered with code %s: %s", fl.req.Code, fl.req.Result)
+		err := fmt.Errorf("request fulfilled with code %s: %s", fl.req.Code, fl.req.Result)
 		return lotteryOutcome{step: stepError(s, started, err), id: fl.id}
 	}
 
@@ -112,7 +112,7 @@ func (t *tour) verifyStep(id int64) Step {
 	return s
 }
 
-// badRequest asks for zero words, which the service must answer at once
+// badRequest requests zero words, which the service must reject at once
 // with PayloadInvalid instead of leaving the request pending.
 func (t *tour) badRequest(ctx context.Context) Step {
 	s := Step{Name: "vrf.bad_request", Service: vrf.ServiceName}

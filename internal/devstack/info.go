@@ -12,8 +12,8 @@ const DefaultDataDir = ".servicelayer"
 
 const infoFile = "dev.json"
 
-// Info describes a running dev stack: where its chain answers and where
-// its contracts are. Start writes it to DataDir/dev.json for client
+// Info describes a running dev stack: the RPC endpoints of its chain and
+// the hashes of its contracts. Start writes it to DataDir/dev.json for client
 // commands and tests.
 type Info struct {
 	RPCURL      string `json:"rpc_url"`

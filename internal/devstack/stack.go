@@ -33,8 +33,8 @@ const (
 	userAccount = "user"
 )
 
-// devAttestation stands in for attestation evidence in dev, where no
-// enclave runs; its SHA-256 is registered with each service key.
+// devAttestation replaces attestation evidence in dev, where no enclave
+// runs. Its SHA-256 is registered with each service key.
 const devAttestation = "servicelayer dev: no enclave, no attestation"
 
 // Config selects where and how the dev stack runs.
