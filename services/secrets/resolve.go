@@ -40,9 +40,10 @@ type ResolveRequest struct {
 // or ErrUndecryptable. A caller without access learns nothing about the
 // secret: an unknown secret is denied like any other.
 //
-// Every call that reaches the database appends an audit entry in the same
-// transaction as the reads behind its decision, and a value is returned
-// only after that entry has committed.
+// Every call, allowed or not, appends an audit entry in the same
+// transaction as the reads behind its decision. A value is returned only
+// after that entry has committed; if the database fails, the call
+// returns that error, no value and no entry.
 func (s *Service) Resolve(ctx context.Context, req ResolveRequest) (Value, uint64, error) {
 	var res resolution
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
