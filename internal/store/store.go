@@ -6,13 +6,24 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
-	"strconv"
+	"regexp"
 	"strings"
 	"time"
 
-	// Registers the "sqlite" database/sql driver.
-	_ "modernc.org/sqlite"
+	"github.com/jackc/pgx/v5"
+)
+
+// Driver names a database engine.
+type Driver string
+
+// Supported drivers.
+const (
+	// DriverSQLite is SQLite through modernc.org/sqlite: one file per
+	// service, for dev and single-process deployments.
+	DriverSQLite Driver = "sqlite"
+	// DriverPostgres is PostgreSQL through pgx: one schema per service in a
+	// shared database, for replicated deployments.
+	DriverPostgres Driver = "postgres"
 )
 
 const (
@@ -20,17 +31,35 @@ const (
 	defaultMaxConns    = 8
 )
 
+// schemaName limits PostgreSQL schema names to unquoted lower-case
+// identifiers, so they need no quoting in search_path. PostgreSQL reserves
+// the pg_ prefix.
+var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
 // Config selects and tunes the database.
 type Config struct {
+	// Driver is DriverSQLite (the default when empty) or DriverPostgres.
+	Driver Driver
 	// Path of the SQLite database file, created if missing. In dev each
 	// service uses DataDir/<service>.db. In-memory databases are rejected
-	// because every pooled connection would see a different one.
+	// because every pooled connection would see a different one. SQLite
+	// only.
 	Path string
+	// DSN is the PostgreSQL connection string, as a URL
+	// (postgres://user:pass@host:port/db?sslmode=...) or key=value pairs.
+	// PostgreSQL only. It contains a password, so it is never logged.
+	DSN string
+	// Schema is the PostgreSQL schema that holds this service's tables,
+	// created if missing and set as search_path on every connection:
+	// lower-case letters, digits and '_', not starting with a digit or
+	// "pg_". PostgreSQL only.
+	Schema string
 	// BusyTimeout is how long a statement waits for a lock held by another
-	// connection or process before it fails (default 10s).
+	// connection or process before it fails (default 10s). On PostgreSQL it
+	// sets lock_timeout.
 	BusyTimeout time.Duration
-	// MaxConns caps open connections (default 8). In WAL mode readers use
-	// them concurrently, while writers take turns.
+	// MaxConns caps open connections (default 8). Readers use them
+	// concurrently, while writers take turns.
 	MaxConns int
 	// Log receives a line per applied migration (default: discarded).
 	Log *slog.Logger
@@ -38,39 +67,49 @@ type Config struct {
 
 // DB is an open database. It is safe for concurrent use.
 type DB struct {
-	db  *sql.DB
-	log *slog.Logger
+	db     *sql.DB
+	driver Driver
+	log    *slog.Logger
 	// writer is a one-slot semaphore held for the whole of every write
 	// transaction this process runs, so in-process writers queue in Go
-	// instead of polling SQLite's busy handler.
+	// instead of in the database.
 	writer chan struct{}
+	// schema and pgConfig are set on PostgreSQL only. TryLock opens its
+	// dedicated connections from pgConfig.
+	schema   string
+	pgConfig *pgx.ConnConfig
 }
 
-// Open opens (and creates if needed) the SQLite database at cfg.Path with
-// WAL journaling, full fsync on commit, foreign keys on and immediate write
-// transactions, then pings it.
+// Open opens the database cfg selects, creating the SQLite file or the
+// PostgreSQL schema if missing, and pings it.
+//
+// SQLite runs with WAL journaling, full fsync on commit, foreign keys on and
+// immediate write transactions. PostgreSQL connections use cfg.Schema as
+// their only search_path entry.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 
-	sdb, err := sql.Open("sqlite", sqliteDSN(cfg))
+	d := &DB{driver: cfg.Driver, log: cfg.Log, writer: make(chan struct{}, 1)}
+	var err error
+	if cfg.Driver == DriverPostgres {
+		err = d.openPostgres(ctx, cfg)
+	} else {
+		err = d.openSQLite(ctx, cfg)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", cfg.Path, err)
+		return nil, err
 	}
-	sdb.SetMaxOpenConns(cfg.MaxConns)
-	sdb.SetMaxIdleConns(cfg.MaxConns)
-
-	if err := sdb.PingContext(ctx); err != nil {
-		_ = sdb.Close()
-		return nil, fmt.Errorf("open %s: %w", cfg.Path, err)
-	}
-	return &DB{db: sdb, log: cfg.Log, writer: make(chan struct{}, 1)}, nil
+	return d, nil
 }
 
 func (c Config) withDefaults() Config {
 	c.Path = strings.TrimSpace(c.Path)
+	if c.Driver == "" {
+		c.Driver = DriverSQLite
+	}
 	if c.BusyTimeout == 0 {
 		c.BusyTimeout = defaultBusyTimeout
 	}
@@ -85,36 +124,61 @@ func (c Config) withDefaults() Config {
 
 // Validate checks the whole configuration.
 func (c Config) Validate() error {
+	var err error
+	switch c.Driver {
+	case DriverSQLite, "":
+		err = c.validateSQLite()
+	case DriverPostgres:
+		err = c.validatePostgres()
+	default:
+		err = fmt.Errorf("driver %q is unknown, want %q or %q", c.Driver, DriverSQLite, DriverPostgres)
+	}
 	switch {
-	case c.Path == "":
-		return errors.New("invalid store config: path is missing")
-	case c.Path == ":memory:" || strings.Contains(c.Path, "mode=memory"):
-		return fmt.Errorf("invalid store config: path %q is in memory, use a file", c.Path)
-	case strings.ContainsAny(c.Path, "?#"):
-		return fmt.Errorf("invalid store config: path %q contains '?' or '#'", c.Path)
+	case err != nil:
 	case c.BusyTimeout < time.Millisecond:
-		return fmt.Errorf("invalid store config: busy timeout %s is below 1ms", c.BusyTimeout)
+		err = fmt.Errorf("busy timeout %s is below 1ms", c.BusyTimeout)
 	case c.MaxConns < 1:
-		return fmt.Errorf("invalid store config: max conns %d is below 1", c.MaxConns)
+		err = fmt.Errorf("max conns %d is below 1", c.MaxConns)
+	}
+	if err != nil {
+		return fmt.Errorf("invalid store config: %w", err)
 	}
 	return nil
 }
 
-// sqliteDSN builds the modernc.org/sqlite data source name. The driver
-// applies the settings to every new connection, so all pooled connections
-// agree on them.
-func sqliteDSN(cfg Config) string {
-	q := url.Values{}
-	q.Set("_busy_timeout", strconv.FormatInt(cfg.BusyTimeout.Milliseconds(), 10))
-	q.Set("_journal_mode", "WAL")
-	q.Set("_synchronous", "FULL")
-	q.Set("_foreign_keys", "1")
-	// BEGIN IMMEDIATE takes the write lock at the start of a read-write
-	// transaction. A deferred transaction that reads and then writes can
-	// fail with SQLITE_BUSY at once, without waiting, if another writer
-	// committed after its read snapshot.
-	q.Set("_txlock", "immediate")
-	return cfg.Path + "?" + q.Encode()
+func (c Config) validateSQLite() error {
+	switch {
+	case c.Path == "":
+		return errors.New("path is missing")
+	case c.Path == ":memory:" || strings.Contains(c.Path, "mode=memory"):
+		return fmt.Errorf("path %q is in memory, use a file", c.Path)
+	case strings.ContainsAny(c.Path, "?#"):
+		return fmt.Errorf("path %q contains '?' or '#'", c.Path)
+	case c.DSN != "" || c.Schema != "":
+		return errors.New("dsn and schema are for the postgres driver, sqlite takes a path")
+	}
+	return nil
+}
+
+func (c Config) validatePostgres() error {
+	switch {
+	case c.DSN == "":
+		return errors.New("dsn is missing")
+	case c.Schema == "":
+		return errors.New("schema is missing")
+	case !schemaName.MatchString(c.Schema) || strings.HasPrefix(c.Schema, "pg_"):
+		return fmt.Errorf("schema %q is invalid, want lower-case letters, digits and '_', "+
+			"not starting with a digit or pg_", c.Schema)
+	case c.Path != "":
+		return errors.New("path is for the sqlite driver, postgres takes a dsn and a schema")
+	}
+	return nil
+}
+
+// Driver returns the engine behind d, for the rare statement that must be
+// written differently for each.
+func (d *DB) Driver() Driver {
+	return d.driver
 }
 
 // SQL returns the underlying pool for reads outside a transaction. Writes

@@ -2,27 +2,25 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/neo-service-layer/servicelayer/internal/store"
+	"github.com/neo-service-layer/servicelayer/internal/store/storetest"
 )
 
-func openTest(t *testing.T, path string) *store.DB {
-	t.Helper()
-	if path == "" {
-		path = filepath.Join(t.TempDir(), "test.db")
-	}
-	db, err := store.Open(context.Background(), store.Config{Path: path})
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, db.Close()) })
-	return db
-}
-
 func TestOpenRejectsInvalidConfig(t *testing.T) {
+	pg := func(schema string) store.Config {
+		return store.Config{Driver: store.DriverPostgres, DSN: "postgres://u@127.0.0.1:1/db", Schema: schema}
+	}
+	pgWith := func(mod func(*store.Config)) store.Config {
+		cfg := pg("s")
+		mod(&cfg)
+		return cfg
+	}
 	tests := []struct {
 		name string
 		cfg  store.Config
@@ -34,6 +32,17 @@ func TestOpenRejectsInvalidConfig(t *testing.T) {
 		{name: "query in path", cfg: store.Config{Path: "a.db?x=1"}, want: "contains '?'"},
 		{name: "negative conns", cfg: store.Config{Path: "a.db", MaxConns: -1}, want: "max conns"},
 		{name: "tiny busy timeout", cfg: store.Config{Path: "a.db", BusyTimeout: time.Microsecond}, want: "busy timeout"},
+		{name: "unknown driver", cfg: store.Config{Driver: "mysql", Path: "a.db"}, want: `driver "mysql" is unknown`},
+		{name: "sqlite with dsn", cfg: store.Config{Path: "a.db", DSN: "postgres://h/db"}, want: "sqlite takes a path"},
+		{name: "postgres without dsn", cfg: pgWith(func(c *store.Config) { c.DSN = "" }), want: "dsn is missing"},
+		{name: "postgres without schema", cfg: pg(""), want: "schema is missing"},
+		{name: "postgres with path", cfg: pgWith(func(c *store.Config) { c.Path = "a.db" }), want: "postgres takes a dsn"},
+		{name: "postgres tiny busy timeout", cfg: pgWith(func(c *store.Config) { c.BusyTimeout = 1 }), want: "busy timeout"},
+		{name: "upper case schema", cfg: pg("Vrf"), want: `schema "Vrf" is invalid`},
+		{name: "schema with digit first", cfg: pg("1vrf"), want: "is invalid"},
+		{name: "schema with quote", cfg: pg(`a"b`), want: "is invalid"},
+		{name: "reserved schema", cfg: pg("pg_vrf"), want: "is invalid"},
+		{name: "unparsable dsn", cfg: pgWith(func(c *store.Config) { c.DSN = "postgres://%zz" }), want: "open postgres"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -44,7 +53,7 @@ func TestOpenRejectsInvalidConfig(t *testing.T) {
 }
 
 func TestOpenAppliesPragmas(t *testing.T) {
-	db := openTest(t, "")
+	db := storetest.Open(t, store.DriverSQLite)
 	ctx := context.Background()
 
 	var mode string
@@ -64,20 +73,32 @@ func TestOpenAppliesPragmas(t *testing.T) {
 	require.Equal(t, 2, sync, "synchronous got %d, want 2 (FULL)", sync)
 }
 
-func TestOpenReopensExistingFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "reopen.db")
-	ctx := context.Background()
+func TestOpenReopensExisting(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver store.Driver) {
+		cfg := storetest.Config(t, driver)
+		ctx := context.Background()
 
-	first, err := store.Open(ctx, store.Config{Path: path})
-	require.NoError(t, err)
-	_, err = first.SQL().ExecContext(ctx, "CREATE TABLE kept (v BIGINT)")
-	require.NoError(t, err)
-	_, err = first.SQL().ExecContext(ctx, "INSERT INTO kept (v) VALUES ($1)", 7)
-	require.NoError(t, err)
-	require.NoError(t, first.Close())
+		first, err := store.Open(ctx, cfg)
+		require.NoError(t, err)
+		_, err = first.SQL().ExecContext(ctx, "CREATE TABLE kept (v BIGINT)")
+		require.NoError(t, err)
+		_, err = first.SQL().ExecContext(ctx, "INSERT INTO kept (v) VALUES ($1)", 7)
+		require.NoError(t, err)
+		require.NoError(t, first.Close())
 
-	second := openTest(t, path)
-	var v int64
-	require.NoError(t, second.SQL().QueryRowContext(ctx, "SELECT v FROM kept").Scan(&v))
-	require.Equal(t, int64(7), v)
+		second := storetest.OpenConfig(t, cfg)
+		require.Equal(t, driver, second.Driver())
+		var v int64
+		require.NoError(t, second.SQL().QueryRowContext(ctx, "SELECT v FROM kept").Scan(&v))
+		require.Equal(t, int64(7), v)
+	})
+}
+
+func TestTryLockUnsupportedOnSQLite(t *testing.T) {
+	db := storetest.Open(t, store.DriverSQLite)
+
+	release, ok, err := db.TryLock(context.Background(), 1)
+	require.ErrorIs(t, err, errors.ErrUnsupported)
+	require.False(t, ok)
+	require.Nil(t, release)
 }

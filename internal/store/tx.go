@@ -3,21 +3,27 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 )
 
-// ErrNotFound reports that a queried row does not exist. InTx and NotFound
-// turn sql.ErrNoRows into it, so callers test errors.Is(err, ErrNotFound)
-// and never need a driver or database/sql sentinel.
-var ErrNotFound = errors.New("not found")
-
 // InTx runs fn in one read-write transaction and commits it if fn returns
 // nil. It rolls back if fn returns an error or panics (the panic then goes
-// on). Write transactions of this process run one at a time: InTx waits
-// for its turn, or returns ctx's error if ctx ends first. fn must not call
-// InTx or Migrate itself, because that waits forever for the turn its
-// caller holds.
+// on). Errors from fn and from commit pass through MapError.
+//
+// Write transactions on one SQLite file or PostgreSQL schema run one at a
+// time, as SQLite runs them, so fn can read and then write without another
+// writer slipping in between, and fn runs once, never retried:
+//
+//   - In this process, InTx waits for its turn in Go, or returns ctx's
+//     error if ctx ends first.
+//   - On SQLite, writers in other processes wait through the busy timeout.
+//   - On PostgreSQL, the transaction first takes an advisory lock for the
+//     schema (pg_advisory_xact_lock), which writers in other processes
+//     wait for up to the busy timeout. It runs at READ COMMITTED, so every
+//     statement after the lock reads the rows earlier writers committed.
+//
+// fn must not call InTx or Migrate itself, because that waits forever for
+// the turn its caller holds.
 func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := d.acquireWriter(ctx); err != nil {
 		return err
@@ -30,24 +36,24 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	defer func() { _ = tx.Rollback() }()
 
+	// At REPEATABLE READ or SERIALIZABLE the snapshot would date from
+	// this statement's start, before the lock was granted, and miss the
+	// commit of the writer it waited for.
+	if d.driver == DriverPostgres {
+		key := writerLockKey(d.schema)
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1, $2)", writerLockClass, key); err != nil {
+			return fmt.Errorf("wait for schema write lock: %w", err)
+		}
+	}
+
 	if err := fn(tx); err != nil {
-		return NotFound(err)
+		return MapError(err)
 	}
 
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit transaction: %w", err)
+		return fmt.Errorf("commit transaction: %w", MapError(err))
 	}
 	return nil
-}
-
-// NotFound returns err with ErrNotFound added to its chain when err wraps
-// sql.ErrNoRows, and err unchanged otherwise. Use it on reads done outside
-// InTx, for example on (*sql.Row).Scan from SQL().
-func NotFound(err error) error {
-	if errors.Is(err, sql.ErrNoRows) && !errors.Is(err, ErrNotFound) {
-		return fmt.Errorf("%w: %w", ErrNotFound, err)
-	}
-	return err
 }
 
 func (d *DB) acquireWriter(ctx context.Context) error {

@@ -1,0 +1,11 @@
+//go:build !integration
+
+package storetest
+
+import "github.com/neo-service-layer/servicelayer/internal/store"
+
+// Drivers returns the drivers tests run against: SQLite only, because this
+// build lacks the integration tag.
+func Drivers() []store.Driver {
+	return []store.Driver{store.DriverSQLite}
+}
