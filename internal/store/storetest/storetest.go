@@ -29,8 +29,9 @@ func Open(t testing.TB, driver store.Driver) *store.DB {
 	return OpenConfig(t, Config(t, driver))
 }
 
-// OpenConfig opens cfg and closes the handle when t ends. Open a Config
-// twice to get two handles on one database, as two processes would have.
+// OpenConfig opens cfg and closes the handle when t ends. Calling it twice
+// with one Config gives two handles on one database, as two processes
+// would have.
 func OpenConfig(t testing.TB, cfg store.Config) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), cfg)
