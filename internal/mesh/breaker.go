@@ -3,9 +3,12 @@ package mesh
 import (
 	"errors"
 	"net/http"
+	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/sony/gobreaker/v2"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // BreakerPolicy configures the circuit breaker kept for each upstream.
@@ -48,9 +51,36 @@ func (p BreakerPolicy) validate() error {
 
 // upstream is the per-service state of a Client.
 type upstream struct {
-	name    string
-	http    *http.Client
-	breaker *gobreaker.CircuitBreaker[*attemptResult]
+	name        string
+	http        *http.Client
+	breaker     *gobreaker.CircuitBreaker[*attemptResult]
+	spanOptions []trace.SpanStartOption
+	// routes maps a route name to its *routeMetrics.
+	routes sync.Map
+}
+
+// routeMetrics are the series of one upstream route, looked up once
+// instead of on every call.
+type routeMetrics struct {
+	ok       prometheus.Counter
+	attempts prometheus.Counter
+	latency  prometheus.Observer
+}
+
+// routeMetrics returns the series of the route named routeName.
+func (u *upstream) routeMetrics(m *clientMetrics, routeName string) *routeMetrics {
+	if rm, ok := u.routes.Load(routeName); ok {
+		return rm.(*routeMetrics)
+	}
+
+	rm := &routeMetrics{
+		ok:       m.requests.WithLabelValues(u.name, routeName, outcomeOK),
+		attempts: m.attempts.WithLabelValues(u.name, routeName),
+		latency:  m.latency.WithLabelValues(u.name, routeName),
+	}
+	actual, _ := u.routes.LoadOrStore(routeName, rm)
+
+	return actual.(*routeMetrics)
 }
 
 // attemptResult is one HTTP response, read in full.

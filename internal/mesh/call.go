@@ -15,10 +15,8 @@ import (
 
 	"github.com/cenkalti/backoff/v5"
 	"github.com/sony/gobreaker/v2"
-	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
-	"go.opentelemetry.io/otel/trace"
 )
 
 // CallOption changes one call.
@@ -45,6 +43,16 @@ func WithTimeout(d time.Duration) CallOption {
 	return func(o *callOptions) { o.timeout = d }
 }
 
+// call is one Client.Call in progress.
+type call struct {
+	client    *Client
+	upstream  *upstream
+	route     Route
+	routeName string
+	body      []byte
+	opts      callOptions
+}
+
 // Call sends in as JSON to route on upstream and decodes the JSON response
 // into out. A nil in sends no body; a nil out discards the response.
 //
@@ -58,44 +66,45 @@ func WithTimeout(d time.Duration) CallOption {
 // code with errors.Is(err, someCode); a transport or context failure also
 // unwraps to its cause.
 func (c *Client) Call(ctx context.Context, upstream string, route Route, in, out any, opts ...CallOption) error {
-	var o callOptions
+	cl := &call{client: c, route: route, routeName: route.Name()}
 	for _, opt := range opts {
-		opt(&o)
+		opt(&cl.opts)
 	}
-	if err := ValidateServiceName(upstream); err != nil {
-		return fmt.Errorf("mesh call: %w", err)
+	if !validServiceName(upstream) {
+		return fmt.Errorf("mesh call: %w", ValidateServiceName(upstream))
 	}
-	if o.idempotencyKey != "" && !validIdempotencyKey(o.idempotencyKey) {
-		return fmt.Errorf("mesh call %s %s: invalid idempotency key", upstream, route.Name())
+	if cl.opts.idempotencyKey != "" && !validIdempotencyKey(cl.opts.idempotencyKey) {
+		return fmt.Errorf("mesh call %s %s: invalid idempotency key", upstream, cl.routeName)
 	}
-
-	var body []byte
 	if in != nil {
 		var err error
-		if body, err = json.Marshal(in); err != nil {
-			return fmt.Errorf("mesh call %s %s: encode request: %w", upstream, route.Name(), err)
+		if cl.body, err = json.Marshal(in); err != nil {
+			return fmt.Errorf("mesh call %s %s: encode request: %w", upstream, cl.routeName, err)
 		}
 	}
+	cl.upstream = c.upstream(upstream)
+	metrics := cl.upstream.routeMetrics(c.metrics, cl.routeName)
 
-	ctx, cancel := context.WithTimeout(ctx, c.callTimeout(route, o))
+	ctx, cancel := context.WithTimeout(ctx, c.callTimeout(route, cl.opts))
 	defer cancel()
-	ctx, span := c.tracer.Start(ctx, route.Name(), trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithAttributes(attribute.String("peer.service", upstream)))
+	ctx, span := c.tracer.Start(ctx, cl.routeName, cl.upstream.spanOptions...)
 	defer span.End()
 
 	start := time.Now()
-	err := c.send(ctx, c.upstream(upstream), route, body, o, out)
-	outcome := outcomeOK
-	if err != nil {
-		outcome = string(ErrInternal)
-		var me *Error
-		if errors.As(err, &me) {
-			outcome = string(me.Code)
-		}
-		span.SetStatus(codes.Error, outcome)
+	err := cl.send(ctx, out)
+	metrics.latency.Observe(time.Since(start).Seconds())
+	if err == nil {
+		metrics.ok.Inc()
+		return nil
 	}
-	c.metrics.requests.WithLabelValues(upstream, route.Name(), outcome).Inc()
-	c.metrics.latency.WithLabelValues(upstream, route.Name()).Observe(time.Since(start).Seconds())
+
+	outcome := string(ErrInternal)
+	var me *Error
+	if errors.As(err, &me) {
+		outcome = string(me.Code)
+	}
+	span.SetStatus(codes.Error, outcome)
+	c.metrics.requests.WithLabelValues(upstream, cl.routeName, outcome).Inc()
 
 	return err
 }
@@ -116,64 +125,66 @@ func (c *Client) callTimeout(route Route, o callOptions) time.Duration {
 
 // send runs the attempts and decodes the final response. Every error it
 // returns is an *Error.
-func (c *Client) send(ctx context.Context, u *upstream, route Route, body []byte, o callOptions, out any) error {
-	maxTries := uint(1)
-	if route.Idempotent || o.idempotencyKey != "" {
-		maxTries = uint(c.cfg.Retry.MaxAttempts)
+func (cl *call) send(ctx context.Context, out any) error {
+	if !cl.route.Idempotent && cl.opts.idempotencyKey == "" {
+		res, err := cl.attempt(ctx)
+		if err != nil {
+			return err
+		}
+		return cl.decodeResult(res, out)
 	}
 
 	attempt := func() (*attemptResult, error) {
-		res, err := c.attempt(ctx, u, route, body, o)
+		res, err := cl.attempt(ctx)
 		if err != nil && !retryable(err) {
 			return nil, backoff.Permanent(err)
 		}
 		return res, err
 	}
 	notify := func(err error, wait time.Duration) {
-		c.log.Debug("retrying mesh call", "upstream", u.name, "route", route.Name(), "wait", wait, "error", err)
+		cl.client.log.Debug("retrying mesh call",
+			"upstream", cl.upstream.name, "route", cl.routeName, "wait", wait, "error", err)
 	}
 
 	res, err := backoff.Retry(ctx, attempt,
-		backoff.WithBackOff(newFullJitter(c.cfg.Retry)),
-		backoff.WithMaxTries(maxTries),
+		backoff.WithBackOff(newFullJitter(cl.client.cfg.Retry)),
+		backoff.WithMaxTries(uint(cl.client.cfg.Retry.MaxAttempts)),
 		backoff.WithMaxElapsedTime(0),
 		backoff.WithNotify(notify),
 	)
 	if err != nil {
-		return callError(ctx, u.name, route, err)
-	}
-
-	return decodeResult(u.name, route, res, out)
-}
-
-// callError makes err an *Error naming upstream and route. backoff.Retry
-// returns the bare context error when the deadline passes between
-// attempts.
-func callError(ctx context.Context, upstream string, route Route, err error) error {
-	var me *Error
-	if errors.As(err, &me) {
+		// backoff.Retry returns the bare context error when the deadline
+		// passes between attempts.
+		var me *Error
+		if !errors.As(err, &me) {
+			return cl.contextError(ctx, err)
+		}
 		return err
 	}
 
-	return contextError(ctx, upstream, route, err)
+	return cl.decodeResult(res, out)
+}
+
+// error returns an *Error with this call's upstream and route.
+func (cl *call) error(status int, code Code, cause error) *Error {
+	return &Error{Status: status, Code: code, Upstream: cl.upstream.name, Route: cl.routeName, Err: cause}
 }
 
 // contextError reports a call that ended because ctx did.
-func contextError(ctx context.Context, upstream string, route Route, err error) *Error {
-	code := ErrDeadlineExceeded
+func (cl *call) contextError(ctx context.Context, cause error) *Error {
 	if errors.Is(ctx.Err(), context.Canceled) {
-		code = ErrCanceled
+		return cl.error(0, ErrCanceled, cause)
 	}
 
-	return &Error{Code: code, Upstream: upstream, Route: route.Name(), Err: err}
+	return cl.error(0, ErrDeadlineExceeded, cause)
 }
 
 // decodeResult decodes a success body into out, or a problem into an
 // *Error.
-func decodeResult(upstream string, route Route, res *attemptResult, out any) error {
+func (cl *call) decodeResult(res *attemptResult, out any) error {
 	if res.status < 200 || res.status > 299 {
 		e := decodeProblem(res.status, res.contentType, res.body)
-		e.Upstream, e.Route = upstream, route.Name()
+		e.Upstream, e.Route = cl.upstream.name, cl.routeName
 		return e
 	}
 	if out == nil || len(res.body) == 0 {
@@ -181,8 +192,9 @@ func decodeResult(upstream string, route Route, res *attemptResult, out any) err
 	}
 
 	if err := json.Unmarshal(res.body, out); err != nil {
-		return &Error{Status: res.status, Code: ErrBadResponse, Detail: "decode response body",
-			Upstream: upstream, Route: route.Name(), Err: err}
+		e := cl.error(res.status, ErrBadResponse, err)
+		e.Detail = "decode response body"
+		return e
 	}
 
 	return nil
@@ -191,112 +203,121 @@ func decodeResult(upstream string, route Route, res *attemptResult, out any) err
 // attempt sends the request once through the upstream's breaker. It
 // returns an *Error for a transport failure, an open breaker, and 5xx or
 // 429 responses. Other responses, 4xx included, come back as a result.
-func (c *Client) attempt(ctx context.Context, u *upstream, route Route, body []byte, o callOptions) (
-	*attemptResult, error,
-) {
-	req, err := c.newRequest(ctx, u.name, route, body, o)
+func (cl *call) attempt(ctx context.Context) (*attemptResult, error) {
+	req, err := cl.newRequest(ctx)
 	if err != nil {
 		return nil, err
 	}
-	c.metrics.attempts.WithLabelValues(u.name, route.Name()).Inc()
+	cl.upstream.routeMetrics(cl.client.metrics, cl.routeName).attempts.Inc()
 
-	res, err := u.breaker.Execute(func() (*attemptResult, error) {
-		return c.roundTrip(ctx, u, route, req)
+	res, err := cl.upstream.breaker.Execute(func() (*attemptResult, error) {
+		return cl.roundTrip(ctx, req)
 	})
 	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
-		return nil, &Error{Code: ErrCircuitOpen, Upstream: u.name, Route: route.Name(), Err: err}
+		return nil, cl.error(0, ErrCircuitOpen, err)
 	}
 
 	return res, err
 }
 
+// Canonical header keys, set directly to skip canonicalisation per call.
+var (
+	keyServiceID      = http.CanonicalHeaderKey(ServiceIDHeader)
+	keyIdempotencyKey = http.CanonicalHeaderKey(IdempotencyKeyHeader)
+	keyTimeout        = http.CanonicalHeaderKey(TimeoutHeader)
+	keySignature      = http.CanonicalHeaderKey(SignatureHeader)
+	jsonContentType   = []string{"application/json"}
+)
+
 // newRequest builds one attempt's HTTP request. Each attempt gets a fresh
 // signature, because the server accepts every nonce once.
-func (c *Client) newRequest(ctx context.Context, upstream string, route Route, body []byte, o callOptions) (
-	*http.Request, error,
-) {
-	addr, err := c.cfg.Resolver.Resolve(ctx, upstream)
+func (cl *call) newRequest(ctx context.Context) (*http.Request, error) {
+	addr, err := cl.client.cfg.Resolver.Resolve(ctx, cl.upstream.name)
 	if err != nil {
-		return nil, &Error{Code: ErrUnresolved, Upstream: upstream, Route: route.Name(), Err: err}
+		return nil, cl.error(0, ErrUnresolved, err)
 	}
 
-	req, err := http.NewRequestWithContext(ctx, route.Method, "https://"+addr+route.Path, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, cl.route.Method, "https://"+addr+cl.route.Path,
+		bytes.NewReader(cl.body))
 	if err != nil {
-		return nil, &Error{Code: ErrUnresolved, Upstream: upstream, Route: route.Name(), Err: err}
+		return nil, cl.error(0, ErrUnresolved, err)
 	}
 
 	h := req.Header
-	h.Set(ServiceIDHeader, c.cfg.Service)
-	if len(body) > 0 {
-		h.Set("Content-Type", "application/json")
+	h[keyServiceID] = cl.client.serviceID
+	if len(cl.body) > 0 {
+		h["Content-Type"] = jsonContentType
 	}
-	if o.idempotencyKey != "" {
-		h.Set(IdempotencyKeyHeader, o.idempotencyKey)
+	if cl.opts.idempotencyKey != "" {
+		h[keyIdempotencyKey] = []string{cl.opts.idempotencyKey}
 	}
 	if deadline, ok := ctx.Deadline(); ok {
-		h.Set(TimeoutHeader, strconv.FormatInt(max(time.Until(deadline).Milliseconds(), 1), 10))
+		h[keyTimeout] = []string{strconv.FormatInt(max(time.Until(deadline).Milliseconds(), 1), 10)}
 	}
 	propagation.TraceContext{}.Inject(ctx, propagation.HeaderCarrier(h))
 
-	if route.Critical {
-		if err := c.signRequest(req, upstream, route, body, o); err != nil {
-			return nil, &Error{Code: ErrInternal, Upstream: upstream, Route: route.Name(), Err: err}
+	if cl.route.Critical {
+		if err := cl.sign(h); err != nil {
+			return nil, cl.error(0, ErrInternal, err)
 		}
 	}
 
 	return req, nil
 }
 
-func (c *Client) signRequest(req *http.Request, upstream string, route Route, body []byte, o callOptions) error {
-	key, ok := c.cfg.Certificate.PrivateKey.(crypto.Signer)
+// sign adds the Mesh-Signature header.
+func (cl *call) sign(h http.Header) error {
+	key, ok := cl.client.cfg.Certificate.PrivateKey.(crypto.Signer)
 	if !ok {
 		return errors.New("sign request: certificate key cannot sign")
 	}
 
 	fields := signedFields{
-		caller:         c.cfg.Service,
-		callee:         upstream,
-		method:         route.Method,
-		path:           route.Path,
-		body:           body,
-		idempotencyKey: o.idempotencyKey,
+		caller:         cl.client.cfg.Service,
+		callee:         cl.upstream.name,
+		method:         cl.route.Method,
+		path:           cl.route.Path,
+		body:           cl.body,
+		idempotencyKey: cl.opts.idempotencyKey,
 	}
-	sig, err := sign(key, fields, c.cfg.Now(), rand.Reader)
+	sig, err := sign(key, fields, cl.client.cfg.Now(), rand.Reader)
 	if err != nil {
 		return err
 	}
-	req.Header.Set(SignatureHeader, sig.format())
+	h[keySignature] = []string{sig.format()}
 
 	return nil
 }
 
 // roundTrip sends req and reads the whole response, up to
 // MaxResponseBytes.
-func (c *Client) roundTrip(ctx context.Context, u *upstream, route Route, req *http.Request) (*attemptResult, error) {
-	resp, err := u.http.Do(req)
+func (cl *call) roundTrip(ctx context.Context, req *http.Request) (*attemptResult, error) {
+	resp, err := cl.upstream.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, contextError(ctx, u.name, route, err)
+			return nil, cl.contextError(ctx, err)
 		}
-		return nil, &Error{Code: ErrUnreachable, Upstream: u.name, Route: route.Name(), Err: err}
+		return nil, cl.error(0, ErrUnreachable, err)
 	}
 	defer resp.Body.Close()
 
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxResponseBytes+1))
+	limit := cl.client.cfg.MaxResponseBytes
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	switch {
 	case err != nil && ctx.Err() != nil:
-		return nil, contextError(ctx, u.name, route, err)
+		return nil, cl.contextError(ctx, err)
 	case err != nil:
-		return nil, &Error{Code: ErrUnreachable, Upstream: u.name, Route: route.Name(), Err: err}
-	case int64(len(body)) > c.cfg.MaxResponseBytes:
-		return nil, &Error{Status: resp.StatusCode, Code: ErrBadResponse, Upstream: u.name, Route: route.Name(),
-			Detail: fmt.Sprintf("response larger than %d bytes", c.cfg.MaxResponseBytes)}
+		return nil, cl.error(0, ErrUnreachable, err)
+	case int64(len(body)) > limit:
+		e := cl.error(resp.StatusCode, ErrBadResponse, nil)
+		e.Detail = fmt.Sprintf("response larger than %d bytes", limit)
+		return nil, e
 	}
 
 	res := &attemptResult{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), body: body}
 	if res.status >= 500 || res.status == http.StatusTooManyRequests {
 		e := decodeProblem(res.status, res.contentType, res.body)
-		e.Upstream, e.Route = u.name, route.Name()
+		e.Upstream, e.Route = cl.upstream.name, cl.routeName
 		return res, e
 	}
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -111,6 +112,8 @@ type Client struct {
 	log     *slog.Logger
 	tracer  trace.Tracer
 	metrics *clientMetrics
+	// serviceID is the X-Service-ID header value, shared by all requests.
+	serviceID []string
 
 	mu sync.Mutex // guards upstreams
 	// upstreams maps a service name to its transport and breaker.
@@ -134,6 +137,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		log:       cfg.Log.With("component", "mesh", "service", cfg.Service),
 		tracer:    otel.Tracer(tracerName),
 		metrics:   metrics,
+		serviceID: []string{cfg.Service},
 		upstreams: make(map[string]*upstream),
 	}, nil
 }
@@ -160,6 +164,10 @@ func (c *Client) upstream(service string) *upstream {
 		name:    service,
 		http:    &http.Client{Transport: c.transport(service)},
 		breaker: c.newBreaker(service),
+		spanOptions: []trace.SpanStartOption{
+			trace.WithSpanKind(trace.SpanKindClient),
+			trace.WithAttributes(attribute.String("peer.service", service)),
+		},
 	}
 	c.upstreams[service] = u
 
@@ -187,7 +195,11 @@ func (c *Client) transport(service string) *http.Transport {
 		DialContext:         dialer.DialContext,
 		TLSClientConfig:     tlsConfig,
 		TLSHandshakeTimeout: 5 * time.Second,
-		ForceAttemptHTTP2:   true,
+		// HTTP/1.1 with keep-alive. With bench/mesh on a 2-core loopback
+		// machine, a warm plain TLS call took about 23 µs at p50 over
+		// HTTP/1.1 and 39 µs over HTTP/2, whose server starts a goroutine
+		// per request.
+		ForceAttemptHTTP2:   false,
 		MaxIdleConns:        256,
 		MaxIdleConnsPerHost: 64,
 		IdleConnTimeout:     90 * time.Second,

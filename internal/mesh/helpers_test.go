@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/neo-service-layer/servicelayer/internal/mesh"
 )
@@ -26,7 +27,7 @@ type testMesh struct {
 	resolver *mesh.StaticResolver
 }
 
-func newTestMesh(t *testing.T) *testMesh {
+func newTestMesh(t testing.TB) *testMesh {
 	t.Helper()
 
 	ca, err := mesh.NewDevCA(t.TempDir())
@@ -37,7 +38,7 @@ func newTestMesh(t *testing.T) *testMesh {
 	return &testMesh{ca: ca, resolver: resolver}
 }
 
-func (m *testMesh) cert(t *testing.T, service string) tls.Certificate {
+func (m *testMesh) cert(t testing.TB, service string) tls.Certificate {
 	t.Helper()
 
 	cert, err := m.ca.IssueCert(service)
@@ -48,7 +49,7 @@ func (m *testMesh) cert(t *testing.T, service string) tls.Certificate {
 
 // startServer runs a server for service until the test ends and records
 // its address in the resolver.
-func (m *testMesh) startServer(t *testing.T, service string, endpoints []mesh.Endpoint,
+func (m *testMesh) startServer(t testing.TB, service string, endpoints []mesh.Endpoint,
 	edit ...func(*mesh.ServerConfig),
 ) *mesh.Server {
 	t.Helper()
@@ -86,7 +87,7 @@ func (m *testMesh) startServer(t *testing.T, service string, endpoints []mesh.En
 
 // client returns a client for service with fast retries, so tests stay
 // quick.
-func (m *testMesh) client(t *testing.T, service string, edit ...func(*mesh.ClientConfig)) *mesh.Client {
+func (m *testMesh) client(t testing.TB, service string, edit ...func(*mesh.ClientConfig)) *mesh.Client {
 	t.Helper()
 
 	cfg := mesh.ClientConfig{
@@ -231,4 +232,30 @@ func hasLabels(labels []*dto.LabelPair, want map[string]string) bool {
 	}
 
 	return matched == len(want)
+}
+
+// mustAddr returns the resolver's address for service.
+func (m *testMesh) mustAddr(t *testing.T, service string) string {
+	t.Helper()
+
+	addr, err := m.resolver.Resolve(context.Background(), service)
+	require.NoError(t, err)
+
+	return addr
+}
+
+// testSpanContext returns a sampled span context with fixed ids.
+func testSpanContext(t *testing.T) trace.SpanContext {
+	t.Helper()
+
+	traceID, err := trace.TraceIDFromHex("4bf92f3577b34da6a3ce929d0e0e4736")
+	require.NoError(t, err)
+	spanID, err := trace.SpanIDFromHex("00f067aa0ba902b7")
+	require.NoError(t, err)
+
+	return trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID:    traceID,
+		SpanID:     spanID,
+		TraceFlags: trace.FlagsSampled,
+	})
 }

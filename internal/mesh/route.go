@@ -1,12 +1,9 @@
 package mesh
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -123,6 +120,8 @@ type rawHandler func(ctx context.Context, req *Request, body []byte) ([]byte, er
 type Endpoint struct {
 	Route  Route
 	handle rawHandler
+	// name is Route.Name(), set by the server so requests need not build it.
+	name string
 }
 
 // Handle binds fn to route. The request body is decoded as JSON into In
@@ -153,20 +152,12 @@ func Handle[In, Out any](route Route, fn func(ctx context.Context, req *Request,
 	return Endpoint{Route: route, handle: handle}
 }
 
-// decodeJSON decodes one JSON value from body into v and rejects trailing
-// data. An empty body leaves v unchanged.
+// decodeJSON decodes one JSON value from body into v. json.Unmarshal
+// rejects trailing data. An empty body leaves v unchanged.
 func decodeJSON(body []byte, v any) error {
 	if len(body) == 0 {
 		return nil
 	}
 
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("trailing data after JSON value")
-	}
-
-	return nil
+	return json.Unmarshal(body, v)
 }

@@ -64,7 +64,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.rejectCall(w, x, perr)
 		return
 	}
-	x.route = ep.Route.Name()
+	x.route = ep.name
 
 	req, body, perr := s.admit(w, r, ep, caller)
 	if perr != nil {
@@ -72,7 +72,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	ctx, cancel, span := s.handlerContext(r, ep.Route)
+	ctx, cancel, span := s.handlerContext(r, ep.Route, x.route)
 	defer cancel()
 	defer span.End()
 
@@ -167,7 +167,11 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *Erro
 		return nil, nil
 	}
 
-	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	contentType := r.Header.Get("Content-Type")
+	if contentType == "application/json" {
+		return body, nil
+	}
+	mediaType, _, err := mime.ParseMediaType(contentType)
 	if err != nil || mediaType != "application/json" {
 		return nil, NewError(http.StatusUnsupportedMediaType, ErrUnsupportedMediaType, "body must be application/json")
 	}
@@ -175,16 +179,21 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *Erro
 	return body, nil
 }
 
+var serverSpanKind = trace.WithSpanKind(trace.SpanKindServer)
+
 // handlerContext bounds the handler by the route's timeout and the
-// caller's Mesh-Timeout, and continues the caller's trace.
-func (s *Server) handlerContext(r *http.Request, route Route) (context.Context, context.CancelFunc, trace.Span) {
+// caller's Mesh-Timeout, and continues the caller's trace in a span named
+// for the route.
+func (s *Server) handlerContext(r *http.Request, route Route, name string) (
+	context.Context, context.CancelFunc, trace.Span,
+) {
 	timeout := route.timeout()
 	if ms, err := strconv.ParseInt(r.Header.Get(TimeoutHeader), 10, 64); err == nil && ms > 0 {
 		timeout = min(timeout, time.Duration(ms)*time.Millisecond)
 	}
 
 	ctx := propagation.TraceContext{}.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
-	ctx, span := s.tracer.Start(ctx, route.Name(), trace.WithSpanKind(trace.SpanKindServer))
+	ctx, span := s.tracer.Start(ctx, name, serverSpanKind)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 
 	return ctx, cancel, span

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -184,9 +185,11 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 		paths:     make(map[string]bool, len(cfg.Endpoints)),
 		waiting:   make(map[string]chan struct{}),
 	}
-	for i := range cfg.Endpoints {
-		ep := &cfg.Endpoints[i]
-		s.endpoints[ep.Route.Name()] = ep
+	// The server keeps its own copy, so the caller's slice is never
+	// written to.
+	for _, ep := range slices.Clone(cfg.Endpoints) {
+		ep.name = ep.Route.Name()
+		s.endpoints[ep.name] = &ep
 		s.paths[ep.Route.Path] = true
 	}
 	s.http = &http.Server{
@@ -265,8 +268,8 @@ func (s *Server) Run(ctx context.Context) error {
 
 	served := make(chan error, 1)
 	go func() {
-		// ServeTLS takes the certificate and client checks from TLSConfig
-		// and enables HTTP/2 over ALPN.
+		// ServeTLS takes the certificate and client checks from TLSConfig.
+		// It also offers HTTP/2, which the mesh client does not use.
 		served <- s.http.ServeTLS(s.listener, "", "")
 	}()
 
