@@ -23,7 +23,8 @@ const balanceBatch = 256
 const (
 	selectBalancesSQL = `SELECT ` + accountColumns + `, a.gas, a.neo, a.balance_height,
   COALESCE(a.lease_id, ''), COALESCE(l.holder, ''),
-  (SELECT COALESCE(SUM(r.fee + r.amount), 0) FROM accountpool_reservations r WHERE r.account_idx = a.idx)
+  (SELECT CAST(COALESCE(SUM(r.fee + r.amount), 0) AS BIGINT) FROM accountpool_reservations r
+    WHERE r.account_idx = a.idx)
 FROM accountpool_accounts a LEFT JOIN accountpool_leases l ON l.id = a.lease_id
 ORDER BY a.idx`
 

@@ -19,5 +19,5 @@ func Migrate(ctx context.Context, db *store.DB) error {
 	if err != nil {
 		return fmt.Errorf("open accountpool migrations: %w", err)
 	}
-	return db.Migrate(ctx, "accountpool", sub)
+	return db.Migrate(ctx, ServiceName, sub)
 }

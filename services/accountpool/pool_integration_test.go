@@ -72,9 +72,11 @@ func TestFeeBudget(t *testing.T) {
 	_, err = p.SignTransaction(ctx, "vrf", l.ID, second)
 	require.ErrorIs(t, err, accountpool.ErrInsufficientFunds, "fees of two pending transactions")
 
-	// Signing the first again reserves nothing more.
-	_, err = p.SignTransaction(ctx, "vrf", l.ID, first)
+	// Signing the first again gives the same witness and reserves
+	// nothing more.
+	again, err := p.SignTransaction(ctx, "vrf", l.ID, first)
 	require.NoError(t, err)
+	require.Equal(t, w, again, "deterministic signature")
 	require.Equal(t, first.SystemFee+first.NetworkFee, balanceOf(t, p, acc.Index).Reserved)
 
 	// Once the first is in a block its reservation goes, and the balance

@@ -17,7 +17,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)`
 	reservationExistsSQL = `SELECT COUNT(*) FROM accountpool_reservations WHERE tx_hash = $1`
 
 	selectBudgetSQL = `SELECT a.gas, a.balance_height,
-  (SELECT COALESCE(SUM(r.fee + r.amount), 0) FROM accountpool_reservations r WHERE r.account_idx = a.idx)
+  (SELECT CAST(COALESCE(SUM(r.fee + r.amount), 0) AS BIGINT) FROM accountpool_reservations r
+    WHERE r.account_idx = a.idx)
 FROM accountpool_accounts a WHERE a.idx = $1`
 
 	selectReservationsSQL = `SELECT tx_hash, account_idx, valid_until FROM accountpool_reservations

@@ -10,10 +10,11 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/neo-service-layer/servicelayer/internal/chain"
+	"github.com/neo-service-layer/servicelayer/services/accountpool/api"
 )
 
 // ServiceName is the pool's name on the mesh and its migration component.
-const ServiceName = "accountpool"
+const ServiceName = api.ServiceName
 
 // repeatLogInterval is how long the same background error is logged at
 // debug level after it was logged at warn level.

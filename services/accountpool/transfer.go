@@ -19,8 +19,9 @@ import (
 	"github.com/neo-service-layer/servicelayer/internal/chain"
 )
 
-// maxIdempotencyKeyBytes caps a Transfer idempotency key.
-const maxIdempotencyKeyBytes = 128
+// maxIdempotencyKeyBytes caps a Transfer idempotency key, as the mesh caps
+// the Idempotency-Key header.
+const maxIdempotencyKeyBytes = 255
 
 // transferKeyPrefix starts the chain sender key of every transfer:
 // accountpool/transfer/<holder>/<idempotency key>. Holders contain no '/',
