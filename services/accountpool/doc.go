@@ -50,6 +50,14 @@
 // its pending transactions. A reservation ends when its transaction is in
 // a block or its valid-until block has passed.
 //
+// # Mesh
+//
+// Pool.Endpoints serves the pool on the mesh with the routes of package
+// api, whose Client other services use. The lease holder is the caller
+// identity the mesh verified.
+//
+// # Limits
+//
 // The package does not decide which contracts a lease holder may call. A
 // holder can move the GAS and NEO of its leased accounts with the
 // transactions it has the pool sign.

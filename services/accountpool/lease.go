@@ -121,7 +121,7 @@ func (p *Pool) takeAccounts(ctx context.Context, tx *sql.Tx, id string, count in
 	return accounts, nil
 }
 
-// deriveAccounts derives and stores up to n new accounts after the highest
+// deriveAccounts derives and stores n new accounts after the highest
 // stored index, and fails with ErrPoolExhausted when the pool size does
 // not allow n more.
 func (p *Pool) deriveAccounts(ctx context.Context, tx *sql.Tx, n int, now time.Time) ([]Account, error) {
@@ -130,7 +130,7 @@ func (p *Pool) deriveAccounts(ctx context.Context, tx *sql.Tx, n int, now time.T
 		return nil, err
 	}
 	if total+int64(n) > int64(p.cfg.PoolSize) {
-		return nil, fmt.Errorf("%w: %d more accounts wanted, %d of %d derived and none free",
+		return nil, fmt.Errorf("%w: %d more accounts needed, %d of pool size %d derived",
 			ErrPoolExhausted, n, total, p.cfg.PoolSize)
 	}
 

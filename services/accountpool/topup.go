@@ -117,6 +117,10 @@ func (p *Pool) topUpAccounts(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// planTopUps records a pending top-up for every account that needs one.
+//
+// NOTE: nothing caps top-ups per lease or per day, so a holder that keeps
+// moving GAS out of its accounts keeps drawing on the treasury.
 func (p *Pool) planTopUps(ctx context.Context) error {
 	var planned []topUp
 	err := p.db.InTx(ctx, func(tx *sql.Tx) error {
