@@ -134,15 +134,14 @@ func TestClientRejectsWrongUpstreamIdentity(t *testing.T) {
 
 func TestClientDeadline(t *testing.T) {
 	route := mesh.Route{Method: "GET", Path: "/v1/slow", Callers: []string{"vrf"}, Idempotent: true}
-	handler := func(ctx context.Context, _ *mesh.Request, _ struct{}) (struct{}, error) {
-		<-ctx.Done()
-		return struct{}{}, ctx.Err()
-	}
 	m := newTestMesh(t)
-	m.startServer(t, "accountpool", []mesh.Endpoint{mesh.Handle(route, handler)})
+	slow, release := slowEndpoint(route)
+	m.startServer(t, "accountpool", []mesh.Endpoint{slow})
+	t.Cleanup(release)
 	c := m.client(t, "vrf", func(cfg *mesh.ClientConfig) {
 		cfg.Timeout = 100 * time.Millisecond
 		cfg.MaxTimeout = 300 * time.Millisecond
+		cfg.Breaker.Failures = 100
 	})
 	tests := []struct {
 		name string

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -258,4 +259,18 @@ func testSpanContext(t *testing.T) trace.SpanContext {
 		SpanID:     spanID,
 		TraceFlags: trace.FlagsSampled,
 	})
+}
+
+// slowEndpoint ignores its deadline until release is called, like a stuck
+// upstream. Call release before the server stops, or shutdown waits for
+// the handler.
+func slowEndpoint(route mesh.Route) (ep mesh.Endpoint, release func()) {
+	ch := make(chan struct{})
+	var once sync.Once
+	ep = mesh.Handle(route, func(context.Context, *mesh.Request, struct{}) (struct{}, error) {
+		<-ch
+		return struct{}{}, nil
+	})
+
+	return ep, func() { once.Do(func() { close(ch) }) }
 }

@@ -113,8 +113,10 @@ func TestServerHandlerErrors(t *testing.T) {
 	const errLeaseExpired = mesh.Code("lease_expired")
 	var logs bytes.Buffer
 	log := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	// The handler deadline (100ms) is shorter than the call's (1s), so the
+	// server's 504 arrives before the client gives up.
 	route := func(path string) mesh.Route {
-		return mesh.Route{Method: "POST", Path: path, Callers: []string{"vrf"}}
+		return mesh.Route{Method: "POST", Path: path, Callers: []string{"vrf"}, Timeout: 100 * time.Millisecond}
 	}
 	endpoints := []mesh.Endpoint{
 		mesh.Handle(route("/problem"), func(context.Context, *mesh.Request, echoIn) (echoOut, error) {
@@ -157,7 +159,7 @@ func TestServerHandlerErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := c.Call(context.Background(), "accountpool", route(tc.path), echoIn{}, nil,
-				mesh.WithTimeout(300*time.Millisecond))
+				mesh.WithTimeout(time.Second))
 
 			me := meshError(t, err)
 			require.Equal(t, tc.wantStatus, me.Status)
