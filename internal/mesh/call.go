@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
@@ -72,6 +73,9 @@ func (c *Client) Call(ctx context.Context, upstream string, route Route, in, out
 	}
 	if !validServiceName(upstream) {
 		return fmt.Errorf("mesh call: %w", ValidateServiceName(upstream))
+	}
+	if route.Method == "" || !strings.HasPrefix(route.Path, "/") {
+		return fmt.Errorf("mesh call %s: route %q has no method or no absolute path", upstream, cl.routeName)
 	}
 	if cl.opts.idempotencyKey != "" && !validIdempotencyKey(cl.opts.idempotencyKey) {
 		return fmt.Errorf("mesh call %s %s: invalid idempotency key", upstream, cl.routeName)

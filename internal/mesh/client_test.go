@@ -213,6 +213,7 @@ func TestClientRejectsBadArguments(t *testing.T) {
 	ctx := context.Background()
 
 	require.ErrorContains(t, c.Call(ctx, "Bad", echoRoute, nil, nil), "invalid service name")
+	require.ErrorContains(t, c.Call(ctx, "accountpool", mesh.Route{}, nil, nil), "no method")
 	require.ErrorContains(t, c.Call(ctx, "accountpool", echoRoute, nil, nil, mesh.WithIdempotencyKey("a b")),
 		"invalid idempotency key")
 	require.ErrorContains(t, c.Call(ctx, "accountpool", echoRoute, func() {}, nil), "encode request")

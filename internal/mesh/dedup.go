@@ -13,10 +13,12 @@ import (
 // claimed by this server wake as soon as it finishes.
 const idempotencyPoll = 25 * time.Millisecond
 
-// serveOnce runs the handler at most once per (caller, route,
-// Idempotency-Key). A repeat with the same body gets the first response,
-// a repeat with another body gets 422, and a repeat that arrives while the
-// first is running waits for it until its own deadline.
+// serveOnce runs the handler once per (caller, route, Idempotency-Key)
+// while the store keeps the key. A 5xx or 429 response releases the key,
+// so the next repeat runs the handler again. A repeat with the same body
+// gets the stored response and one with another body gets 422. A repeat
+// that arrives while the first is running waits for it until the repeat's
+// own deadline.
 func (s *Server) serveOnce(ctx context.Context, w http.ResponseWriter, ep *Endpoint, req *Request, body []byte) (
 	StoredResponse, Code,
 ) {

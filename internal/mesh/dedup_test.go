@@ -25,8 +25,8 @@ type transferOut struct {
 	Run int64 `json:"run"`
 }
 
-// transferHandler counts runs and returns the run number, so a replayed
-// response is told apart from a new run.
+// transferHandler counts runs and returns the run number, which
+// distinguishes a replayed response from a new run.
 func transferHandler(runs *counter, delay time.Duration) mesh.Endpoint {
 	return mesh.Handle(transferRoute, func(ctx context.Context, _ *mesh.Request, in transferIn) (transferOut, error) {
 		n := runs.n.Add(1)

@@ -24,10 +24,10 @@
 // timeout. A service declares its table once, usually in its api package,
 // binds handlers to it with Handle, and its callers use the same values
 // with Client.Call. Critical routes require a Mesh-Signature (see
-// SignatureHeader) made with the caller's certificate key over the
+// SignatureHeader) made with the caller's certificate key. It covers the
 // caller, callee, method, path, time, nonce, body digest and
-// Idempotency-Key; the server rejects a signature more than 30 s from its
-// clock or whose nonce it has seen.
+// Idempotency-Key. The server rejects a signature more than 30 s from its
+// clock, and one whose nonce it has seen.
 //
 // # Calls
 //

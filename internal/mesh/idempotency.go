@@ -8,7 +8,7 @@ import (
 )
 
 // ErrStoreFull is returned by a bounded IdempotencyStore with no room left
-// for a new key. The server answers 503 unavailable.
+// for a new key. The server responds with 503 unavailable.
 var ErrStoreFull = errors.New("idempotency store full")
 
 // StoredResponse is a response kept for replay to repeated requests.
@@ -31,7 +31,7 @@ type IdempotencyRecord struct {
 
 // IdempotencyStore keeps the responses of requests that carried an
 // Idempotency-Key. The server builds the store key from the caller, the
-// route and the header, so a store only sees opaque strings. A service
+// route and the header, so a store receives only opaque strings. A service
 // that must de-duplicate across restarts or replicas passes a durable
 // implementation; MemoryStore is the default. Implementations must be
 // safe for concurrent use.
@@ -44,6 +44,10 @@ type IdempotencyStore interface {
 	Reserve(ctx context.Context, key string, fingerprint [32]byte, lock time.Duration) (
 		rec IdempotencyRecord, reserved bool, err error)
 	// Complete stores the response of a claimed key and keeps it for ttl.
+	// NOTE: Complete and Release carry no claim token, so a server whose
+	// claim was taken over can still overwrite the new owner's record.
+	// The server's lock outlasts the route's timeout by a minute, so only
+	// a handler that ignores its context can run that long.
 	Complete(ctx context.Context, key string, resp StoredResponse, ttl time.Duration) error
 	// Release drops an in-flight claim, so that the next request with the
 	// key runs the handler again. The server calls it after a response
@@ -56,7 +60,8 @@ type IdempotencyStore interface {
 const DefaultMemoryStoreEntries = 100_000
 
 // MemoryStore is an in-memory IdempotencyStore whose entries expire. It
-// forgets everything on restart. It is safe for concurrent use.
+// loses every entry when the process restarts. It is safe for concurrent
+// use.
 type MemoryStore struct {
 	max int
 	now func() time.Time

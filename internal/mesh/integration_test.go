@@ -322,7 +322,8 @@ func TestUpstreamErrorKeepsWholeChain(t *testing.T) {
 	err := vrf.Call(context.Background(), "accountpool", signFulfil, nil, nil)
 	err = fmt.Errorf("sign fulfilment of request 42: %w", err)
 	require.ErrorIs(t, err, errLeaseExpired)
-	require.EqualError(t, err, "sign fulfilment of request 42: accountpool POST /v1/sign: lease_expired (410): lease 7 expired")
+	want := "sign fulfilment of request 42: accountpool POST /v1/sign: lease_expired (410): lease 7 expired"
+	require.EqualError(t, err, want)
 	var me *mesh.Error
 	require.True(t, errors.As(err, &me))
 	require.Equal(t, "accountpool", me.Service)

@@ -49,7 +49,8 @@ func TestTemplateResolver(t *testing.T) {
 }
 
 func TestTemplateResolverRejectsBadTemplate(t *testing.T) {
-	for _, template := range []string{"", "servicelayer.svc:8443", "%s.%s:8443", "%d.svc:8443", "%s.svc", "%s.svc:8443%%"} {
+	templates := []string{"", "servicelayer.svc:8443", "%s.%s:8443", "%d.svc:8443", "%s.svc", "%s.svc:8443%%"}
+	for _, template := range templates {
 		_, err := mesh.NewTemplateResolver(template)
 		require.Error(t, err, "template %q", template)
 	}

@@ -12,7 +12,8 @@ import (
 )
 
 func TestFullJitterCaps(t *testing.T) {
-	j := newFullJitter(RetryPolicy{MaxAttempts: 5, InitialInterval: 10 * time.Millisecond, MaxInterval: 40 * time.Millisecond})
+	policy := RetryPolicy{MaxAttempts: 5, InitialInterval: 10 * time.Millisecond, MaxInterval: 40 * time.Millisecond}
+	j := newFullJitter(policy)
 	j.random = func() float64 { return 0.999999 }
 
 	var got []time.Duration

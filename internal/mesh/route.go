@@ -106,9 +106,9 @@ type Request struct {
 	// Route is the route being served.
 	Route Route
 	// IdempotencyKey is the caller's Idempotency-Key, or empty. The
-	// server already de-duplicates on (caller, route, key); a handler
-	// that hands work to other systems can reuse it, combined with
-	// Caller, as their idempotency key.
+	// server already de-duplicates on (caller, route, key). A handler
+	// that passes work to another system can combine it with Caller into
+	// that system's idempotency key.
 	IdempotencyKey string
 }
 

@@ -66,9 +66,11 @@ func TestNewServerRejectsBadTable(t *testing.T) {
 			wantErr:   "declared twice",
 		},
 		{
-			name:      "reserved health path",
-			endpoints: []mesh.Endpoint{mesh.Handle(mesh.Route{Method: "GET", Path: mesh.HealthPath, Callers: []string{"vrf"}}, echo)},
-			wantErr:   "reserved",
+			name: "reserved health path",
+			endpoints: []mesh.Endpoint{
+				mesh.Handle(mesh.Route{Method: "GET", Path: mesh.HealthPath, Callers: []string{"vrf"}}, echo),
+			},
+			wantErr: "reserved",
 		},
 		{name: "route without handler", endpoints: []mesh.Endpoint{{Route: echoRoute}}, wantErr: "no handler"},
 		{

@@ -19,9 +19,9 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// HealthPath is the route every server serves to any verified mesh
-// caller: 200 while serving, 503 when the Health check fails or the server
-// is shutting down.
+// HealthPath is the GET route every server serves to any verified mesh
+// caller that sends X-Service-ID: 200 while serving, 503 when the Health
+// check fails or the server is shutting down.
 const HealthPath = "/healthz"
 
 // tracerName names the mesh's tracer in the global tracer provider.
@@ -224,7 +224,7 @@ func serverTLSConfig(cfg ServerConfig) *tls.Config {
 
 // Listen binds the configured address, if Run has not already, and
 // returns the bound address, from which callers learn the port when Addr
-// asks for port 0.
+// has port 0.
 func (s *Server) Listen() (net.Addr, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -76,7 +76,8 @@ func (s *Server) checkSignature(r *http.Request, req *Request, body []byte) *Err
 		idempotencyKey: req.IdempotencyKey,
 	}
 	if !verify(r.TLS.PeerCertificates[0].PublicKey, fields, sig) {
-		return NewError(http.StatusUnauthorized, ErrSignatureInvalid, "signature does not verify with the client certificate key")
+		return NewError(http.StatusUnauthorized, ErrSignatureInvalid,
+			"signature does not verify with the client certificate key")
 	}
 
 	// The nonce is kept a little past the skew window, after which the
