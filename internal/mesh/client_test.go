@@ -22,6 +22,17 @@ func failingEndpoint(route mesh.Route, runs *counter, status int) mesh.Endpoint 
 	})
 }
 
+func TestCallEcho(t *testing.T) {
+	m := newTestMesh(t)
+	m.startServer(t, "accountpool", []mesh.Endpoint{mesh.Handle(echoRoute, echo)})
+	c := m.client(t, "vrf")
+
+	var out echoOut
+	err := c.Call(context.Background(), "accountpool", echoRoute, echoIn{Text: "hi"}, &out)
+	require.NoError(t, err)
+	require.Equal(t, echoOut{Text: "hi", Caller: "vrf"}, out)
+}
+
 func TestClientRetries(t *testing.T) {
 	base := mesh.Route{Method: "POST", Callers: []string{"vrf"}}
 	tests := []struct {

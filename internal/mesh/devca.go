@@ -36,8 +36,8 @@ const (
 
 // DevCA is a local certificate authority for development and tests. It
 // issues short-lived leaf certificates carrying a service's mesh identity.
-// Production certificates come from the enclave layer instead; the mesh
-// itself only sees a tls.Certificate and a root pool. It is safe for
+// Production certificates come from the enclave layer instead, because
+// the mesh takes only a tls.Certificate and a root pool. It is safe for
 // concurrent use.
 type DevCA struct {
 	cert *x509.Certificate

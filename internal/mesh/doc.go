@@ -31,14 +31,14 @@
 //
 // # Calls
 //
-// Client.Call resolves the upstream through a Resolver on every attempt,
-// bounds the whole call by a deadline (the call option, else the route's
-// timeout, else the client default of 5 s, never more than 60 s), injects
-// the W3C trace context of the caller's context and retries with
-// full-jitter exponential backoff, but only idempotent routes and calls
-// carrying an Idempotency-Key, and only after a connection failure, 429,
-// 502, 503 or 504. Each upstream has a circuit breaker that opens after
-// consecutive failures and half-opens after a timeout.
+// Client.Call resolves the upstream through a Resolver on every attempt
+// and injects the W3C trace context of the caller's context. One deadline
+// bounds the whole call: the call option, else the route's timeout, else
+// the client default of 5 s, and never more than 60 s. Only idempotent
+// routes and calls carrying an Idempotency-Key are retried, with
+// full-jitter exponential backoff, and only after a connection failure,
+// 429, 502, 503 or 504. Each upstream has a circuit breaker that opens
+// after consecutive failures and half-opens after a timeout.
 //
 // # Errors
 //

@@ -44,7 +44,7 @@ func (c Code) Valid() bool {
 }
 
 // Error is a problem that crosses the mesh. A handler returns one to choose
-// the status, code and detail the caller sees. The client returns one for
+// the status, code and detail sent to the caller. The client returns one for
 // every failed call, with Upstream and Route set. Error matches its Code
 // with errors.Is and unwraps to Err.
 type Error struct {
