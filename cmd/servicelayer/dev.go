@@ -58,26 +58,28 @@ func runDev(cmd *cobra.Command, opts *devOptions, log *slog.Logger) error {
 		}
 	}()
 
+	run := startRun(ctx, stack)
+	// Deferred after Close, so it runs first: services stop before their
+	// databases and the chain close.
+	defer run.stop()
+	if err := run.waitReady(); err != nil {
+		return err
+	}
+
 	info := stack.Info()
 	log.Info("dev stack ready", "rpc_url", info.RPCURL, "gateway", info.Gateway, "lottery", info.Lottery,
 		"data_dir", opts.dataDir, "took", stack.StartupTime().Round(time.Millisecond))
 
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- stack.Run(runCtx) }()
-
 	if !opts.demo {
 		fmt.Fprintf(cmd.OutOrStdout(), "RPC:     %s\nGateway: %s\nLottery: %s\nData:    %s\n",
 			info.RPCURL, info.Gateway, info.Lottery, opts.dataDir)
-		err := <-done
+		err := run.wait()
 		log.Info("dev stack stopping")
 		return err
 	}
 
-	rep, err := stack.Demo(runCtx)
-	cancel()
-	if runErr := <-done; runErr != nil {
+	rep, err := stack.Demo(run.ctx)
+	if runErr := run.stop(); runErr != nil {
 		log.Error("dev stack stopped with error", "error", runErr)
 	}
 	if err != nil {
@@ -92,4 +94,54 @@ func runDev(cmd *cobra.Command, opts *devOptions, log *slog.Logger) error {
 		return exitError{code: 1}
 	}
 	return nil
+}
+
+// stackRun is a dev stack running its services in the background.
+type stackRun struct {
+	stack  *devstack.Stack
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+	err    error // set before done closes
+}
+
+func startRun(ctx context.Context, stack *devstack.Stack) *stackRun {
+	r := &stackRun{stack: stack, done: make(chan struct{})}
+	r.ctx, r.cancel = context.WithCancel(ctx)
+	go func() {
+		r.err = stack.Run(r.ctx)
+		close(r.done)
+	}()
+	return r
+}
+
+// waitReady waits until every service is ready, or returns why Run ended
+// first.
+func (r *stackRun) waitReady() error {
+	readyCtx, cancel := context.WithCancel(r.ctx)
+	defer cancel()
+	ready := make(chan error, 1)
+	go func() { ready <- r.stack.WaitReady(readyCtx) }()
+
+	select {
+	case err := <-ready:
+		return err
+	case <-r.done:
+		if r.err != nil {
+			return fmt.Errorf("dev stack stopped while starting: %w", r.err)
+		}
+		return fmt.Errorf("dev stack stopped while starting: %w", r.ctx.Err())
+	}
+}
+
+// wait blocks until Run ends and returns its error.
+func (r *stackRun) wait() error {
+	<-r.done
+	return r.err
+}
+
+// stop ends Run and waits for it. It may be called more than once.
+func (r *stackRun) stop() error {
+	r.cancel()
+	return r.wait()
 }

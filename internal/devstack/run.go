@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/nspcc-dev/neo-go/pkg/crypto/keys"
 	"golang.org/x/sync/errgroup"
@@ -13,10 +14,41 @@ import (
 
 // service is one service the stack runs.
 type service struct {
-	name    string
+	name string
+	// signKey is the key registered on the Gateway, nil for services that
+	// answer no Gateway requests.
 	signKey *keys.PublicKey
 	run     func(ctx context.Context) error
-	close   func() error
+	// ready reports whether the running service can serve at full speed;
+	// nil means as soon as it runs.
+	ready func(ctx context.Context) (bool, error)
+	close func() error
+}
+
+// WaitReady waits, after Run has started, until every service reports
+// ready, for example until AccountPool has funded the accounts the
+// services leased. It returns an error when ctx ends first.
+func (s *Stack) WaitReady(ctx context.Context) error {
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for _, svc := range s.services {
+		if svc.ready == nil {
+			continue
+		}
+		for {
+			ok, err := svc.ready(ctx)
+			if err == nil && ok {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("wait for %s to be ready: %w", svc.name, ctx.Err())
+			case <-tick.C:
+			}
+		}
+	}
+	s.ready = time.Since(s.started)
+	return nil
 }
 
 // Run runs every service until ctx ends or one of them fails.
@@ -41,7 +73,9 @@ func (s *Stack) Demo(ctx context.Context) (*demo.Report, error) {
 	}
 	serviceKeys := map[string]*keys.PublicKey{}
 	for _, svc := range s.services {
-		serviceKeys[svc.name] = svc.signKey
+		if svc.signKey != nil {
+			serviceKeys[svc.name] = svc.signKey
+		}
 	}
 	rep, err := demo.Run(ctx, demo.Env{
 		Client:      s.chain.Client(),

@@ -26,9 +26,10 @@ const (
 	// expiryBlocks is how many blocks a dev request waits for an answer
 	// before anyone may expire it.
 	expiryBlocks = 100
-	// serviceGAS and userGAS are the balances dev accounts are topped up to.
-	serviceGAS = 1000 * devnet.OneGAS
-	userGAS    = 1000 * devnet.OneGAS
+	// treasuryGAS and userGAS are the balances dev accounts are topped up
+	// to. The treasury funds the AccountPool accounts that pay service fees.
+	treasuryGAS = 10_000 * devnet.OneGAS
+	userGAS     = 1000 * devnet.OneGAS
 	// userAccount names the dev account that examples and the demo use.
 	userAccount = "user"
 )
@@ -56,6 +57,7 @@ type Stack struct {
 	gateway  util.Uint160
 	lottery  util.Uint160
 	services []service
+	mesh     *meshEnv
 	started  time.Time
 	ready    time.Duration
 }
@@ -105,13 +107,20 @@ func (s *Stack) setUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	treasury, err := s.chain.Account(treasuryAccount)
+	if err != nil {
+		return err
+	}
+	if s.mesh, err = newMeshEnv(s.cfg.DataDir); err != nil {
+		return err
+	}
 
 	// Independent transactions go out together so they share a block;
 	// each stage costs one block on a fresh chain and none on a restart.
 	err = parallel(ctx,
 		s.deployGateway,
 		func(ctx context.Context) error { return s.fund(ctx, "user", user, userGAS) },
-		func(ctx context.Context) error { return s.fund(ctx, vrf.ServiceName, vrfAccount, serviceGAS) },
+		func(ctx context.Context) error { return s.fund(ctx, treasuryAccount, treasury, treasuryGAS) },
 	)
 	if err != nil {
 		return err
@@ -124,6 +133,11 @@ func (s *Stack) setUp(ctx context.Context) error {
 		return err
 	}
 
+	pool, err := s.newAccountPool(ctx, treasury)
+	if err != nil {
+		return fmt.Errorf("set up accountpool service: %w", err)
+	}
+	s.services = append(s.services, pool)
 	vrfSvc, err := s.newVRF(ctx, vrfKeys, vrfAccount)
 	if err != nil {
 		return fmt.Errorf("set up vrf service: %w", err)
@@ -142,7 +156,9 @@ func (s *Stack) setUp(ctx context.Context) error {
 		UserAddress: user.Address,
 	}
 	for _, svc := range s.services {
-		s.info.ServiceKeys[svc.name] = svc.signKey.StringCompressed()
+		if svc.signKey != nil {
+			s.info.ServiceKeys[svc.name] = svc.signKey.StringCompressed()
+		}
 	}
 	return writeInfo(s.cfg.DataDir, s.info)
 }

@@ -50,6 +50,12 @@ type FulfilBuilder interface {
 	BuildExpire(ctx context.Context, id int64) (*transaction.Transaction, error)
 }
 
+// warmer is a FulfilBuilder that prepares itself when the responder
+// starts, such as PoolBuilder taking its lease.
+type warmer interface {
+	Warm(ctx context.Context) error
+}
+
 // Config wires a responder to its service.
 type Config struct {
 	// Service is the name requests carry and the service key is
@@ -178,6 +184,9 @@ func (r *Responder) Run(ctx context.Context) error {
 	g.Go(func() error { return r.listener.Run(ctx) })
 	g.Go(func() error { return r.sender.Run(ctx) })
 	g.Go(func() error { return r.work(ctx) })
+	if w, ok := r.cfg.Builder.(warmer); ok {
+		g.Go(func() error { return w.Warm(ctx) })
+	}
 	err := g.Wait()
 	r.log.Info("service stopped")
 	return err

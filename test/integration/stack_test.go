@@ -34,6 +34,10 @@ func startStack(t *testing.T, blockTime time.Duration) *devstack.Stack {
 		require.NoError(t, <-done)
 		require.NoError(t, stack.Close())
 	})
+
+	readyCtx, stop := context.WithTimeout(ctx, 30*time.Second)
+	defer stop()
+	require.NoError(t, stack.WaitReady(readyCtx))
 	return stack
 }
 

@@ -10,8 +10,9 @@ import (
 // ServiceName is the account pool's mesh identity.
 const ServiceName = "accountpool"
 
-// Holders are the services allowed to lease accounts and use them.
-var Holders = []string{"automation", "compute", "datafeeds", "mixer", "oracle", "vrf"}
+// Holders are the services allowed to lease accounts and use them. "demo"
+// is the identity of the dev tour; only the dev CA issues it.
+var Holders = []string{"automation", "compute", "datafeeds", "demo", "mixer", "oracle", "vrf"}
 
 // Routes of the account pool. Signing, transferring and releasing change
 // what an account can spend, so they are critical: the caller signs each
