@@ -15,6 +15,7 @@ import (
 	"github.com/nspcc-dev/neo-go/pkg/wallet"
 
 	"github.com/neo-service-layer/servicelayer/internal/binding"
+	poolapi "github.com/neo-service-layer/servicelayer/services/accountpool/api"
 )
 
 // Env is the part of a running stack the tour uses.
@@ -27,7 +28,9 @@ type Env struct {
 	BlockTime time.Duration
 	// ServiceKeys maps service name to the key expected on the Gateway.
 	ServiceKeys map[string]*keys.PublicKey
-	Log         *slog.Logger
+	// Pool calls AccountPool with the demo's mesh identity.
+	Pool *poolapi.Client
+	Log  *slog.Logger
 }
 
 // tour holds the clients one run shares between steps.
@@ -57,6 +60,7 @@ func Run(ctx context.Context, env Env) (*Report, error) {
 		rep.add(t.verifyStep(lottery.id))
 	}
 	rep.add(t.badRequest(ctx))
+	rep.add(t.poolStep(ctx))
 	return rep, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/neo-service-layer/servicelayer/internal/demo"
+	poolapi "github.com/neo-service-layer/servicelayer/services/accountpool/api"
 )
 
 // service is one service the stack runs.
@@ -77,7 +78,12 @@ func (s *Stack) Demo(ctx context.Context) (*demo.Report, error) {
 			serviceKeys[svc.name] = svc.signKey
 		}
 	}
+	meshClient, err := s.meshClient("demo")
+	if err != nil {
+		return nil, err
+	}
 	rep, err := demo.Run(ctx, demo.Env{
+		Pool:        poolapi.NewClient(meshClient),
 		Client:      s.chain.Client(),
 		User:        user,
 		Gateway:     s.gateway,

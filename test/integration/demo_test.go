@@ -34,7 +34,7 @@ func TestDemoDefaultBlockTime(t *testing.T) {
 		require.True(t, s.OK, "step %s failed: %s", s.Name, s.Error)
 		steps[s.Name] = s
 	}
-	for _, name := range []string{"deploy.check", "vrf.lottery", "vrf.verify", "vrf.bad_request"} {
+	for _, name := range []string{"deploy.check", "vrf.lottery", "vrf.verify", "vrf.bad_request", "accountpool.lease_transfer_release"} {
 		require.Contains(t, steps, name)
 	}
 
