@@ -73,3 +73,9 @@ func (s *Stack) meshServer(service string, endpoints []mesh.Endpoint) (*mesh.Ser
 	}
 	return srv, nil
 }
+
+// MeshAddr returns the loopback address service's mesh server listens on,
+// or "" when it has none.
+func (s *Stack) MeshAddr(service string) string {
+	return s.mesh.resolver.Addrs()[service]
+}

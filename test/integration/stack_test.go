@@ -3,9 +3,11 @@
 package integration
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,13 +20,22 @@ import (
 // it when the test ends.
 func startStack(t *testing.T, blockTime time.Duration) *devstack.Stack {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	}
+	stack, _ := startStackIn(t, t.TempDir(), blockTime, io.Discard)
+	return stack
+}
 
-	stack, err := devstack.Start(ctx, devstack.Config{DataDir: t.TempDir(), BlockTime: blockTime, Log: log})
+// startStackIn runs a dev stack on dataDir whose logs also go to logs,
+// and returns it with its data directory.
+func startStackIn(t *testing.T, dataDir string, blockTime time.Duration, logs io.Writer) (*devstack.Stack, string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := logs
+	if testing.Verbose() {
+		out = io.MultiWriter(logs, testWriter{t})
+	}
+	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	stack, err := devstack.Start(ctx, devstack.Config{DataDir: dataDir, BlockTime: blockTime, Log: log})
 	require.NoError(t, err)
 	done := make(chan error, 1)
 	go func() { done <- stack.Run(ctx) }()
@@ -38,7 +49,25 @@ func startStack(t *testing.T, blockTime time.Duration) *devstack.Stack {
 	readyCtx, stop := context.WithTimeout(ctx, 30*time.Second)
 	defer stop()
 	require.NoError(t, stack.WaitReady(readyCtx))
-	return stack
+	return stack, dataDir
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writers.
+type syncBuffer struct {
+	mu  sync.Mutex // guards buf
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // testWriter sends log lines to the test log.
