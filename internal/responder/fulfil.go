@@ -75,8 +75,15 @@ func (r *Responder) rebuild(ctx context.Context, key string) (*transaction.Trans
 	if err != nil {
 		return nil, err
 	}
-	r.log.Info("fulfilment expired, sending again", "request_id", id)
-	return r.cfg.Builder.BuildFulfil(ctx, id, s.Code, s.Result, s.Signature)
+	tx, err := r.cfg.Builder.BuildFulfil(ctx, id, s.Code, s.Result, s.Signature)
+	if err != nil {
+		// The worker takes the request back and retries it with its own
+		// backoff, or expires it, instead of the sender retrying every block.
+		r.log.Debug("rebuild fulfilment failed, handing back to the worker", "request_id", id, "error", err)
+		return nil, fmt.Errorf("%w: %w", chain.ErrAbandon, err)
+	}
+	r.log.Info("fulfilment expired unincluded, sent again", "request_id", id)
+	return tx, nil
 }
 
 // done records the outcome of a fulfil transaction in the same database
@@ -101,11 +108,12 @@ func (r *Responder) done(ctx context.Context, tx *sql.Tx, res chain.Result) erro
 		r.log.Info("request fulfilled", "request_id", id, "tx_hash", txHash, "block", res.BlockIndex)
 		return setOutcome(ctx, tx, id, stateFulfilled, txHash, "", now)
 	case res.State == chain.StateIncluded:
-		r.log.Error("fulfil transaction faulted", "request_id", id, "tx_hash", txHash, "exception", res.Exception)
-		return setOutcome(ctx, tx, id, stateFailed, txHash, "fulfil faulted: "+res.Exception, now)
+		r.log.Error("fulfil transaction faulted, request will be expired", "request_id", id, "tx_hash", txHash,
+			"exception", res.Exception)
+		return setOutcome(ctx, tx, id, stateFaulted, txHash, "fulfil faulted: "+res.Exception, now)
 	default:
-		r.log.Warn("fulfilment abandoned", "request_id", id, "state", res.State)
-		return setOutcome(ctx, tx, id, stateFailed, "", "fulfilment abandoned: request no longer pending", now)
+		r.log.Info("fulfilment handed back to the worker", "request_id", id, "state", res.State)
+		return setOutcome(ctx, tx, id, stateAnswered, "", "fulfilment abandoned by the sender", now)
 	}
 }
 

@@ -96,8 +96,7 @@ type Responder struct {
 	log      *slog.Logger
 	now      func() time.Time
 	// wake is signalled when new requests may be waiting.
-	wake  chan struct{}
-	retry *retryBackoff
+	wake chan struct{}
 }
 
 // New checks cfg and builds the responder.
@@ -108,11 +107,10 @@ func New(cfg Config) (*Responder, error) {
 	}
 
 	r := &Responder{
-		cfg:   cfg,
-		log:   cfg.Log.With("component", cfg.Service),
-		now:   time.Now,
-		wake:  make(chan struct{}, 1),
-		retry: newRetryBackoff(),
+		cfg:  cfg,
+		log:  cfg.Log.With("component", cfg.Service),
+		now:  time.Now,
+		wake: make(chan struct{}, 1),
 	}
 	var err error
 	r.listener, err = chain.NewListener(chain.ListenerConfig{

@@ -28,13 +28,15 @@ func Migrate(ctx context.Context, db *store.DB) error {
 }
 
 // Request states in responder_requests. A request moves pending ->
-// answered -> sent -> fulfilled, or to failed when the chain rejects the
-// fulfilment for a reason a retry cannot fix.
+// answered -> sent -> fulfilled. A fulfilment that faulted on chain moves
+// the request to faulted, from where it is expired once its expiry height
+// has passed; failed is final and says why in the error column.
 const (
 	statePending   = "pending"
 	stateAnswered  = "answered"
 	stateSent      = "sent"
 	stateFulfilled = "fulfilled"
+	stateFaulted   = "faulted"
 	stateFailed    = "failed"
 )
 
@@ -44,6 +46,8 @@ type stored struct {
 	Code      result.Code
 	Result    []byte
 	Signature []byte
+	// Attempts counts failed tries since the request last changed state.
+	Attempts int
 }
 
 const insertClaim = `INSERT INTO responder_requests
@@ -52,16 +56,24 @@ const insertClaim = `INSERT INTO responder_requests
 	ON CONFLICT (id) DO NOTHING`
 
 const selectColumns = `SELECT id, service, requester, payload, block_index, block_hash, tx_hash,
-	COALESCE(code, 0), result, signature FROM responder_requests`
+	COALESCE(code, 0), result, signature, attempts FROM responder_requests`
 
-const selectByState = selectColumns + ` WHERE state = $1 ORDER BY id LIMIT $2`
+// selectDue takes the requests in a state whose retry time has come, the
+// longest waiting first, so requests that keep failing cannot starve the
+// others.
+const selectDue = selectColumns + ` WHERE state = $1 AND (retry_at IS NULL OR retry_at <= $2)
+	ORDER BY COALESCE(retry_at, claimed_at), id LIMIT $3`
+
+const updateRetry = `UPDATE responder_requests SET attempts = $1, retry_at = $2, error = $3, updated_at = $4
+	WHERE id = $5`
+
+const updateState = `UPDATE responder_requests SET state = $1, attempts = 0, retry_at = NULL, updated_at = $2
+	WHERE id = $3 AND state = $4`
 
 const selectByID = selectColumns + ` WHERE id = $1`
 
 const updateAnswer = `UPDATE responder_requests SET state = $1, code = $2, result = $3, signature = $4,
 	updated_at = $5 WHERE id = $6 AND state = $7`
-
-const updateSent = `UPDATE responder_requests SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4`
 
 const updateOutcome = `UPDATE responder_requests SET state = $1, fulfil_tx = $2, error = $3, updated_at = $4
 	WHERE id = $5`
@@ -84,8 +96,8 @@ func saveClaim(ctx context.Context, tx *sql.Tx, req Request, now time.Time) erro
 	return nil
 }
 
-func loadByState(ctx context.Context, db *store.DB, state string, limit int) ([]stored, error) {
-	rows, err := db.SQL().QueryContext(ctx, selectByState, state, limit)
+func loadDue(ctx context.Context, db *store.DB, state string, now time.Time, limit int) ([]stored, error) {
+	rows, err := db.SQL().QueryContext(ctx, selectDue, state, now.UTC(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("select %s requests: %w", state, err)
 	}
@@ -121,7 +133,7 @@ func scanStored(scan func(dest ...any) error) (stored, error) {
 		code                         int
 	)
 	err := scan(&s.ID, &s.Service, &requester, &s.Payload, &blockIndex, &blockHash, &txHash,
-		&code, &s.Result, &s.Signature)
+		&code, &s.Result, &s.Signature, &s.Attempts)
 	if err != nil {
 		return stored{}, err
 	}
@@ -156,12 +168,30 @@ func saveAnswer(ctx context.Context, db *store.DB, id int64, code result.Code, r
 // markSent moves request id from answered to sent. It leaves a request
 // alone that the sender's outcome hook has already settled.
 func markSent(ctx context.Context, db *store.DB, id int64, now time.Time) error {
+	return moveState(ctx, db, id, stateAnswered, stateSent, now)
+}
+
+// moveState moves request id from state from to state to and clears its
+// retry count; a request in another state is left alone.
+func moveState(ctx context.Context, db *store.DB, id int64, from, to string, now time.Time) error {
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, updateSent, stateSent, now.UTC(), id, stateAnswered)
+		_, err := tx.ExecContext(ctx, updateState, to, now.UTC(), id, from)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("set request %d sent: %w", id, err)
+		return fmt.Errorf("set request %d %s: %w", id, to, err)
+	}
+	return nil
+}
+
+// deferRetry records a failed try of request id and when to try again.
+func deferRetry(ctx context.Context, db *store.DB, id int64, attempts int, at time.Time, reason string, now time.Time) error {
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, updateRetry, attempts, at.UTC(), nullable(reason), now.UTC(), id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("defer request %d: %w", id, err)
 	}
 	return nil
 }

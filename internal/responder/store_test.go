@@ -39,7 +39,7 @@ func TestClaimIsIdempotent(t *testing.T) {
 	claimTestRequest(t, db, req)
 	claimTestRequest(t, db, Request{ID: 3, Service: "vrf", Payload: []byte("other")})
 
-	pending, err := loadByState(context.Background(), db, statePending, 10)
+	pending, err := loadDue(context.Background(), db, statePending, time.Now(), 10)
 	require.NoError(t, err)
 	require.Len(t, pending, 1)
 	require.Equal(t, req, pending[0].Request)
@@ -60,7 +60,7 @@ func TestAnswerStoredOnceAndKept(t *testing.T) {
 	require.Equal(t, []byte("first"), s.Result)
 	require.Equal(t, []byte("sig1"), s.Signature)
 
-	answered, err := loadByState(ctx, db, stateAnswered, 10)
+	answered, err := loadDue(ctx, db, stateAnswered, time.Now(), 10)
 	require.NoError(t, err)
 	require.Len(t, answered, 1)
 }
@@ -75,7 +75,7 @@ func TestMarkSentKeepsSettledOutcome(t *testing.T) {
 	require.NoError(t, settle(ctx, db, 1, stateFulfilled, "", time.Now()))
 	require.NoError(t, markSent(ctx, db, 1, time.Now()))
 
-	fulfilled, err := loadByState(ctx, db, stateFulfilled, 10)
+	fulfilled, err := loadDue(ctx, db, stateFulfilled, time.Now(), 10)
 	require.NoError(t, err)
 	require.Len(t, fulfilled, 1)
 }
@@ -100,21 +100,33 @@ func TestSenderKeyRoundTrip(t *testing.T) {
 	}
 }
 
-func TestRetryBackoffGrowsAndCaps(t *testing.T) {
-	b := newRetryBackoff()
-	now := time.Unix(0, 0)
-	require.True(t, b.due(1, now))
+func TestRetryDelayGrowsAndCaps(t *testing.T) {
+	require.Equal(t, 100*time.Millisecond, retryDelay(1))
+	require.Equal(t, 200*time.Millisecond, retryDelay(2))
+	require.Equal(t, maxRetryDelay, retryDelay(15))
+	require.Equal(t, maxRetryDelay, retryDelay(1000))
+}
 
-	require.Equal(t, 100*time.Millisecond, b.failed(1, now))
-	require.False(t, b.due(1, now))
-	require.True(t, b.due(1, now.Add(100*time.Millisecond)))
-	require.Equal(t, 200*time.Millisecond, b.failed(1, now))
-	for range 20 {
-		b.failed(1, now)
+func TestDeferredRequestsDoNotStarveOthers(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	now := time.Now()
+	for id := int64(1); id <= 5; id++ {
+		claimTestRequest(t, db, Request{ID: id, Service: "vrf", Payload: []byte("p")})
 	}
-	require.Equal(t, 30*time.Second, b.failed(1, now))
+	// Requests 1-3 keep failing: they wait, and a batch of 2 must reach 4 and 5.
+	for id := int64(1); id <= 3; id++ {
+		require.NoError(t, deferRetry(ctx, db, id, 1, now.Add(time.Minute), "failed", now))
+	}
 
-	b.forget(1)
-	require.True(t, b.due(1, now))
-	require.True(t, b.due(2, now), "another id is not delayed")
+	due, err := loadDue(ctx, db, statePending, now, 2)
+	require.NoError(t, err)
+	require.Len(t, due, 2)
+	require.Equal(t, int64(4), due[0].ID)
+	require.Equal(t, int64(5), due[1].ID)
+
+	later, err := loadDue(ctx, db, statePending, now.Add(2*time.Minute), 10)
+	require.NoError(t, err)
+	require.Len(t, later, 5)
+	require.Equal(t, 1, later[len(later)-1].Attempts, "a deferred request keeps its attempt count")
 }

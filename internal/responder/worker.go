@@ -2,6 +2,8 @@ package responder
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -13,7 +15,7 @@ import (
 // worker last looked.
 const workerPoll = 50 * time.Millisecond
 
-// work starts a goroutine for each claimed request not yet in hand, at
+// work starts a goroutine for each request whose next step is due, at
 // most Concurrency at once, until ctx ends; then it waits for them. A slow
 // answer holds only its own slot, so new requests do not wait behind it.
 func (r *Responder) work(ctx context.Context) error {
@@ -26,8 +28,8 @@ func (r *Responder) work(ctx context.Context) error {
 	inFlight := &idSet{ids: map[int64]bool{}}
 
 	for {
-		for _, state := range []string{stateAnswered, statePending} {
-			reqs, err := loadByState(ctx, r.cfg.DB, state, r.cfg.Batch)
+		for _, state := range []string{stateAnswered, statePending, stateFaulted} {
+			reqs, err := loadDue(ctx, r.cfg.DB, state, r.now(), r.cfg.Batch)
 			if err != nil {
 				if ctx.Err() == nil {
 					r.log.Error("load claimed requests", "state", state, "error", err)
@@ -35,7 +37,7 @@ func (r *Responder) work(ctx context.Context) error {
 				break
 			}
 			for _, s := range reqs {
-				if !r.retry.due(s.ID, r.now()) || !inFlight.add(s.ID) {
+				if !inFlight.add(s.ID) {
 					continue
 				}
 				select {
@@ -62,18 +64,19 @@ func (r *Responder) work(ctx context.Context) error {
 	}
 }
 
-// process takes one request from its stored state to sent: it answers a
-// pending request and stores the signed answer, then hands it to the
-// sender. On a transient fault the request keeps its state and is retried
-// after a backoff.
+// process takes one request a step on from its stored state: it answers a
+// pending request and stores the signed answer, hands an answered one to
+// the sender, and expires a faulted one once it may. On a transient fault
+// the request keeps its state and is tried again after a backoff.
 func (r *Responder) process(ctx context.Context, s stored, state string) {
+	if state == stateFaulted {
+		r.expireFaulted(ctx, s)
+		return
+	}
 	if state == statePending {
 		code, res, err := r.cfg.Answerer.Answer(ctx, s.Request)
 		if err != nil {
-			if ctx.Err() == nil {
-				wait := r.retry.failed(s.ID, r.now())
-				r.log.Warn("answer request, will retry", "request_id", s.ID, "retry_in", wait, "error", err)
-			}
+			r.retryLater(ctx, s, "answer request", err)
 			return
 		}
 		msg := result.Message(r.cfg.Magic, r.cfg.Gateway.Hash(), s.ID, r.cfg.Service, code, res)
@@ -82,6 +85,7 @@ func (r *Responder) process(ctx context.Context, s stored, state string) {
 			r.log.Error("store answer", "request_id", s.ID, "error", err)
 			return
 		}
+		s.Attempts = 0
 		r.log.Debug("request answered", "request_id", s.ID, "code", s.Code)
 	}
 
@@ -89,7 +93,6 @@ func (r *Responder) process(ctx context.Context, s stored, state string) {
 		r.handleSendError(ctx, s, err)
 		return
 	}
-	r.retry.forget(s.ID)
 	if err := markSent(ctx, r.cfg.DB, s.ID, r.now()); err != nil {
 		r.log.Error("mark request sent", "request_id", s.ID, "error", err)
 	}
@@ -105,12 +108,55 @@ func (r *Responder) handleSendError(ctx context.Context, s stored, sendErr error
 	if err != nil {
 		r.log.Warn("check request status", "request_id", s.ID, "error", err)
 	}
-	if settled {
-		r.retry.forget(s.ID)
+	if !settled {
+		r.retryLater(ctx, s, "send fulfilment", sendErr)
+	}
+}
+
+// expireFaulted expires a request whose fulfilment faulted on chain, once
+// its expiry height has passed; until then it waits with a backoff.
+func (r *Responder) expireFaulted(ctx context.Context, s stored) {
+	settled, err := r.settleUnsendable(ctx, s.ID)
+	if err == nil && settled {
 		return
 	}
-	wait := r.retry.failed(s.ID, r.now())
-	r.log.Warn("send fulfilment, will retry", "request_id", s.ID, "retry_in", wait, "error", sendErr)
+	if err == nil {
+		err = errors.New("request has not expired yet")
+	}
+	r.retryLater(ctx, s, "expire request after faulted fulfilment", err)
+}
+
+// retryLater records a failed step and schedules the next try with an
+// exponential backoff from 100 ms to maxRetryDelay. It logs the first
+// failure and then every power-of-two attempt at Warn, the rest at Debug,
+// so a stuck request cannot flood the log.
+func (r *Responder) retryLater(ctx context.Context, s stored, step string, cause error) {
+	if ctx.Err() != nil {
+		return
+	}
+	attempts := s.Attempts + 1
+	delay := retryDelay(attempts)
+	now := r.now()
+	if err := deferRetry(ctx, r.cfg.DB, s.ID, attempts, now.Add(delay), step+": "+cause.Error(), now); err != nil {
+		r.log.Error("record retry", "request_id", s.ID, "error", err)
+	}
+
+	level := slog.LevelDebug
+	if attempts&(attempts-1) == 0 {
+		level = slog.LevelWarn
+	}
+	r.log.Log(ctx, level, step+", will retry", "request_id", s.ID, "attempt", attempts,
+		"retry_in", delay, "error", cause)
+}
+
+// maxRetryDelay caps the backoff between tries of one request.
+const maxRetryDelay = time.Minute
+
+func retryDelay(attempts int) time.Duration {
+	if attempts > 20 {
+		return maxRetryDelay
+	}
+	return min(100*time.Millisecond<<(attempts-1), maxRetryDelay)
 }
 
 // idSet is a set of request ids safe for concurrent use.
@@ -134,39 +180,4 @@ func (s *idSet) remove(id int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.ids, id)
-}
-
-// retryBackoff spaces out attempts for requests that keep failing, from
-// 100 ms doubling to 30 s, so a stuck request floods neither the log nor
-// the node. It is safe for concurrent use.
-type retryBackoff struct {
-	mu    sync.Mutex // guards next and delay
-	next  map[int64]time.Time
-	delay map[int64]time.Duration
-}
-
-func newRetryBackoff() *retryBackoff {
-	return &retryBackoff{next: map[int64]time.Time{}, delay: map[int64]time.Duration{}}
-}
-
-func (b *retryBackoff) due(id int64, now time.Time) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return !now.Before(b.next[id])
-}
-
-func (b *retryBackoff) failed(id int64, now time.Time) time.Duration {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	d := min(max(2*b.delay[id], 100*time.Millisecond), 30*time.Second)
-	b.delay[id] = d
-	b.next[id] = now.Add(d)
-	return d
-}
-
-func (b *retryBackoff) forget(id int64) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	delete(b.next, id)
-	delete(b.delay, id)
 }

@@ -13,10 +13,12 @@ CREATE TABLE responder_requests (
     signature   BYTEA,
     fulfil_tx   TEXT,
     error       TEXT,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    retry_at    TIMESTAMP,
     claimed_at  TIMESTAMP NOT NULL,
     updated_at  TIMESTAMP NOT NULL
 );
-CREATE INDEX responder_requests_state ON responder_requests (state, id);
+CREATE INDEX responder_requests_state ON responder_requests (state, retry_at, id);
 
 -- +goose Down
 DROP TABLE responder_requests;
