@@ -34,6 +34,12 @@ func (l *Listener) catchUp(ctx context.Context, src blockReader) error {
 	if err := l.loadCursor(ctx); err != nil {
 		return err
 	}
+	if !l.checked {
+		if err := l.checkCursor(src); err != nil {
+			return err
+		}
+		l.checked = true
+	}
 
 	count, err := src.GetBlockCount()
 	if err != nil {
@@ -69,11 +75,11 @@ func (l *Listener) loadCursor(ctx context.Context) error {
 	if l.loaded {
 		return nil
 	}
-	next, err := loadCursor(ctx, l.cfg.DB, l.cfg.Cursor, l.cfg.StartHeight, l.now())
+	next, last, err := loadCursor(ctx, l.cfg.DB, l.cfg.Cursor, l.cfg.StartHeight, l.now())
 	if err != nil {
 		return err
 	}
-	l.next, l.loaded = next, true
+	l.next, l.lastHash, l.loaded = next, last, true
 	l.cfg.Log.Info("cursor loaded", "next_height", next)
 	return nil
 }
@@ -150,5 +156,33 @@ func (l *Listener) commit(ctx context.Context, next uint32, hash util.Uint256, e
 	}
 
 	l.next = next
+	return nil
+}
+
+// checkCursor makes sure the node's chain still holds the block the cursor
+// last processed. A node that is behind the cursor, or has another block at
+// that height, lost blocks or runs another chain: events already claimed
+// would vanish and new ones could reuse their request ids, so the listener
+// stops with ErrChainRewound instead of going on.
+func (l *Listener) checkCursor(src blockReader) error {
+	if l.next == 0 || l.lastHash == "" {
+		return nil
+	}
+	count, err := src.GetBlockCount()
+	if err != nil {
+		return fmt.Errorf("get block count: %w", err)
+	}
+	if count < l.next {
+		return fmt.Errorf("cursor %q has processed blocks up to %d but the node has only %d: %w",
+			l.cfg.Cursor, l.next-1, count, ErrChainRewound)
+	}
+	hash, err := src.GetBlockHash(l.next - 1)
+	if err != nil {
+		return fmt.Errorf("get hash of block %d: %w", l.next-1, err)
+	}
+	if hash.StringLE() != l.lastHash {
+		return fmt.Errorf("cursor %q processed block %d with hash %s but the node has %s there: %w",
+			l.cfg.Cursor, l.next-1, l.lastHash, hash.StringLE(), ErrChainRewound)
+	}
 	return nil
 }

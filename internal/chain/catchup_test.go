@@ -229,3 +229,38 @@ func TestListenerConfigValidate(t *testing.T) {
 	_, err := NewListener(valid)
 	require.NoError(t, err)
 }
+
+func TestCatchUpStopsOnRewoundChain(t *testing.T) {
+	tests := []struct {
+		name    string
+		tamper  string
+		wantErr string
+	}{
+		{
+			name:    "other block at the cursor",
+			tamper:  "UPDATE chain_cursors SET last_hash = '" + util.Uint256{9}.StringLE() + "'",
+			wantErr: "but the node has",
+		},
+		{
+			name:    "node behind the cursor",
+			tamper:  "UPDATE chain_cursors SET next_height = next_height + 50",
+			wantErr: "but the node has only",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, db, to := setupSeen(t)
+			ctx := context.Background()
+			c.transfers(t, to, 10)
+			require.NoError(t, newTestListener(t, c, db, nil).catchUp(ctx, c.node))
+
+			// A fresh listener on the same store checks the stored cursor
+			// against the node before it hands anything over.
+			_, err := db.SQL().ExecContext(ctx, tc.tamper)
+			require.NoError(t, err)
+			err = newTestListener(t, c, db, nil).catchUp(ctx, c.node)
+			require.ErrorIs(t, err, ErrChainRewound)
+			require.ErrorContains(t, err, tc.wantErr)
+		})
+	}
+}

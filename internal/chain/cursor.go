@@ -17,7 +17,7 @@ const (
 VALUES ($1, $2, $3)
 ON CONFLICT (name) DO NOTHING`
 
-	cursorSelect = `SELECT next_height FROM chain_cursors WHERE name = $1`
+	cursorSelect = `SELECT next_height, COALESCE(last_hash, '') FROM chain_cursors WHERE name = $1`
 
 	// cursorAdvance moves the cursor only from the height this listener
 	// last saw, so a second listener on the same cursor cannot make the
@@ -31,20 +31,22 @@ WHERE name = $4 AND next_height = $5`
 // left it, because another listener with the same cursor name advanced it.
 var errCursorMoved = errors.New("cursor moved by another listener")
 
-// loadCursor returns the next block height recorded under name, creating
-// the cursor at start if it does not exist yet.
-func loadCursor(ctx context.Context, db *store.DB, name string, start uint32, now time.Time) (uint32, error) {
+// loadCursor returns the next block height recorded under name and the
+// hash of the block before it ("" when none was processed), creating the
+// cursor at start if it does not exist yet.
+func loadCursor(ctx context.Context, db *store.DB, name string, start uint32, now time.Time) (uint32, string, error) {
 	var next int64
+	var last string
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, cursorInsert, name, int64(start), now.UnixMilli()); err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, cursorSelect, name).Scan(&next)
+		return tx.QueryRowContext(ctx, cursorSelect, name).Scan(&next, &last)
 	})
 	if err != nil {
-		return 0, fmt.Errorf("load cursor %q: %w", name, err)
+		return 0, "", fmt.Errorf("load cursor %q: %w", name, err)
 	}
-	return uint32(next), nil
+	return uint32(next), last, nil
 }
 
 // advanceCursor moves cursor name from next height from to next height to,

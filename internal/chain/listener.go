@@ -85,10 +85,22 @@ type Listener struct {
 
 	// The fields below are owned by the goroutine running Run.
 
-	// next is the block height stored in the cursor, valid when loaded.
-	next   uint32
-	loaded bool
+	// next is the block height stored in the cursor and lastHash the hash
+	// of the block before it, valid when loaded.
+	next     uint32
+	lastHash string
+	loaded   bool
+	// checked is set once the node's chain was found to hold lastHash.
+	checked bool
 }
+
+// ErrChainRewound is returned by Run when the node's chain no longer holds
+// the last block the cursor processed: the node lost blocks, was restored
+// from an older copy, or runs another network. Run stops rather than hand
+// over events from a different history. Point the service at the right
+// node, or reset the service's database to process that chain from the
+// start.
+var ErrChainRewound = errors.New("chain does not contain the blocks already processed")
 
 // NewListener checks cfg and returns a Listener.
 func NewListener(cfg ListenerConfig) (*Listener, error) {
@@ -135,11 +147,24 @@ func (c ListenerConfig) Validate() error {
 // Run follows the chain until ctx ends, then returns nil. It reconnects on
 // its own, so it returns no error for node or database trouble, which it
 // logs and retries. Call Run at most once at a time per Listener.
+//
+// The one exception is ErrChainRewound, which Run returns at once.
 func (l *Listener) Run(ctx context.Context) error {
-	l.loaded = false
+	l.loaded, l.checked = false, false
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
 	l.follow.run(ctx, func(ctx context.Context, cli *rpcclient.WSClient) error {
-		return l.catchUp(ctx, cli)
+		err := l.catchUp(ctx, cli)
+		if errors.Is(err, ErrChainRewound) {
+			l.cfg.Log.Error("chain rewound, listener stopped", "error", err)
+			cancel(err)
+		}
+		return err
 	})
+	if cause := context.Cause(ctx); errors.Is(cause, ErrChainRewound) {
+		return cause
+	}
 	return nil
 }
 

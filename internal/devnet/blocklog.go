@@ -53,7 +53,7 @@ type blockLog struct {
 // to its newest blocks and opens it for appending.
 func openBlockLog(dir string, chain *core.Blockchain, log *slog.Logger) (*blockLog, error) {
 	path := filepath.Join(dir, blockLogFile)
-	blocks, err := readBlockLog(path, chain.GetConfig().StateRootInHeader)
+	blocks, err := readBlockLog(path, chain.GetConfig().StateRootInHeader, log)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func openBlockLog(dir string, chain *core.Blockchain, log *slog.Logger) (*blockL
 	return l, nil
 }
 
-func readBlockLog(path string, stateRootInHeader bool) ([]*block.Block, error) {
+func readBlockLog(path string, stateRootInHeader bool, log *slog.Logger) ([]*block.Block, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -93,15 +93,22 @@ func readBlockLog(path string, stateRootInHeader bool) ([]*block.Block, error) {
 	r := bufio.NewReader(f)
 	for {
 		raw, err := readRecord(r)
+		if errors.Is(err, io.EOF) {
+			return blocks, nil
+		}
 		if err != nil {
-			// io.EOF ends a clean log; anything else is a torn or corrupt
-			// tail, and the blocks before it are still good.
+			// A kill during a write leaves a torn last record; the blocks
+			// before it are still good.
+			log.Warn("block log ends with an unreadable record, later records ignored",
+				"path", path, "records_read", len(blocks), "error", err)
 			return blocks, nil
 		}
 		b := block.New(stateRootInHeader)
 		br := nio.NewBinReaderFromBuf(raw)
 		b.DecodeBinary(br)
 		if br.Err != nil {
+			log.Warn("block log holds an undecodable block, later records ignored",
+				"path", path, "records_read", len(blocks), "error", br.Err)
 			return blocks, nil
 		}
 		blocks = append(blocks, b)
@@ -197,7 +204,7 @@ func (l *blockLog) run(ch <-chan *block.Block, done chan<- struct{}) {
 }
 
 func (l *blockLog) compact() error {
-	blocks, err := readBlockLog(l.path, l.stateRoot)
+	blocks, err := readBlockLog(l.path, l.stateRoot, l.log)
 	if err != nil {
 		return err
 	}
