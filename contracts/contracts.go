@@ -15,7 +15,7 @@ import (
 	"github.com/nspcc-dev/neo-go/pkg/smartcontract/nef"
 )
 
-//go:generate go run ./internal/generate gateway lottery
+//go:generate go run ./internal/generate gateway lottery oracleconsumer
 
 var (
 	//go:embed gateway/gateway.nef
@@ -26,6 +26,10 @@ var (
 	lotteryNEF []byte
 	//go:embed lottery/lottery.manifest.json
 	lotteryManifest []byte
+	//go:embed oracleconsumer/oracleconsumer.nef
+	oracleConsumerNEF []byte
+	//go:embed oracleconsumer/oracleconsumer.manifest.json
+	oracleConsumerManifest []byte
 )
 
 // Gateway returns the Gateway contract's NEF and manifest. Its deploy data is
@@ -38,6 +42,12 @@ func Gateway() (*nef.File, *manifest.Manifest, error) {
 // data is the Gateway's script hash.
 func Lottery() (*nef.File, *manifest.Manifest, error) {
 	return decode("lottery", lotteryNEF, lotteryManifest)
+}
+
+// OracleConsumer returns the example oracle consumer's NEF and manifest.
+// Its deploy data is [Gateway script hash, owner script hash].
+func OracleConsumer() (*nef.File, *manifest.Manifest, error) {
+	return decode("oracleconsumer", oracleConsumerNEF, oracleConsumerManifest)
 }
 
 // decode parses the embedded artefacts of one contract. Each call returns new

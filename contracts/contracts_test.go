@@ -25,6 +25,7 @@ func TestEmbeddedArtefactsFresh(t *testing.T) {
 	}{
 		{name: "gateway", dir: "gateway", load: contracts.Gateway, title: "ServiceLayerGateway"},
 		{name: "lottery", dir: "lottery", load: contracts.Lottery, title: "ServiceLayerLottery"},
+		{name: "oracleconsumer", dir: "oracleconsumer", load: contracts.OracleConsumer, title: "ServiceLayerOracleConsumer"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,6 +55,7 @@ func TestEmbeddedManifestsValid(t *testing.T) {
 	}{
 		{name: "gateway", load: contracts.Gateway},
 		{name: "lottery", load: contracts.Lottery},
+		{name: "oracleconsumer", load: contracts.OracleConsumer},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
