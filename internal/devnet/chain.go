@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -57,6 +59,9 @@ func Start(ctx context.Context, cfg Config) (*Chain, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
+	if err := checkDataDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
 	// The store comes first because its file lock also keeps a second Start
 	// on this DataDir away from the wallets.
 	store, err := openStore(cfg.DataDir)
@@ -90,6 +95,18 @@ func Start(ctx context.Context, cfg Config) (*Chain, error) {
 		"committee", address.Uint160ToString(c.CommitteeHash()),
 		"took", time.Since(started))
 	return c, nil
+}
+
+// checkDataDir refuses a chain whose validator wallet is gone: it cannot
+// make blocks again, and a new key would silently start another chain.
+func checkDataDir(dir string) error {
+	_, walletErr := os.Stat(filepath.Join(dir, validatorWalletFile))
+	_, chainErr := os.Stat(filepath.Join(dir, chainDBFile))
+	if errors.Is(walletErr, fs.ErrNotExist) && chainErr == nil {
+		return fmt.Errorf("%s is missing but the chain in %s exists: restore the file, "+
+			"or delete the data directory to start a new chain", validatorWalletFile, dir)
+	}
+	return nil
 }
 
 func loadKeys(dir string) (*keys.PrivateKey, *accountStore, error) {

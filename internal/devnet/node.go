@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/nspcc-dev/neo-go/pkg/config"
@@ -77,6 +78,11 @@ func openStore(dir string) (*trackedStore, error) {
 		Type:          dbconfig.BoltDB,
 		BoltDBOptions: dbconfig.BoltDBOptions{FilePath: filepath.Join(dir, chainDBFile)},
 	})
+	if err != nil && strings.Contains(err.Error(), "timeout") {
+		// bbolt reports a file lock held by another process as a timeout.
+		return nil, fmt.Errorf("open chain store %s: the data directory is in use by another process "+
+			"(is servicelayer dev already running on it?): %w", filepath.Join(dir, chainDBFile), err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open chain store: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 
 	// Registers the "sqlite" database/sql driver.
@@ -12,6 +13,14 @@ import (
 )
 
 func (d *DB) openSQLite(ctx context.Context, cfg Config) error {
+	// The database holds service secrets' metadata and claims, so a new
+	// file is private to the owner; SQLite itself would create it 0644.
+	f, err := os.OpenFile(cfg.Path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", cfg.Path, err)
+	}
+	_ = f.Close()
+
 	sdb, err := sql.Open("sqlite", sqliteDSN(cfg))
 	if err != nil {
 		return fmt.Errorf("open %s: %w", cfg.Path, err)

@@ -38,30 +38,22 @@ func ParsePayload(raw []byte) (Payload, error) {
 		return Payload{}, fmt.Errorf("%w: payload is %d bytes, max %d", ErrInvalidPayload, len(raw), maxPayloadBytes)
 	}
 
-	var body struct {
-		Words json.RawMessage `json:"words"`
+	words, err := decodeWordsField(raw)
+	if err != nil {
+		return Payload{}, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	dec.UseNumber()
-	if err := dec.Decode(&body); err != nil {
-		return Payload{}, fmt.Errorf("%w: %v", ErrInvalidPayload, err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return Payload{}, fmt.Errorf("%w: trailing data after the JSON object", ErrInvalidPayload)
-	}
-	if body.Words == nil {
+	if words == nil {
 		return Payload{}, fmt.Errorf("%w: missing \"words\"", ErrInvalidPayload)
 	}
 
 	// A JSON string such as "3" also decodes into json.Number, so the raw
 	// token is decoded again and must be a bare number.
 	var count json.Number
-	if c := body.Words[0]; c != '-' && (c < '0' || c > '9') {
-		return Payload{}, fmt.Errorf("%w: \"words\" is %s, want an integer", ErrInvalidPayload, body.Words)
+	if c := words[0]; c != '-' && (c < '0' || c > '9') {
+		return Payload{}, fmt.Errorf("%w: \"words\" is %s, want an integer", ErrInvalidPayload, words)
 	}
-	if err := json.Unmarshal(body.Words, &count); err != nil {
-		return Payload{}, fmt.Errorf("%w: \"words\": %v", ErrInvalidPayload, err)
+	if err := json.Unmarshal(words, &count); err != nil {
+		return Payload{}, fmt.Errorf("%w: \"words\" is not a number", ErrInvalidPayload)
 	}
 	n, err := count.Int64()
 	if err != nil {
@@ -71,4 +63,41 @@ func ParsePayload(raw []byte) (Payload, error) {
 		return Payload{}, fmt.Errorf("%w: \"words\" is %d, want 1 to %d", ErrInvalidPayload, n, MaxWords)
 	}
 	return Payload{Words: int(n)}, nil
+}
+
+// decodeWordsField reads the one member of the payload object and returns
+// its raw value. Keys must match "words" exactly: encoding/json would also
+// accept "WORDS" and let a repeated key win, and two readers of one
+// payload must never disagree.
+func decodeWordsField(raw []byte) (json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, fmt.Errorf("%w: want a JSON object {\"words\": N}", ErrInvalidPayload)
+	}
+
+	var words json.RawMessage
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("%w: malformed JSON", ErrInvalidPayload)
+		}
+		key, _ := tok.(string)
+		if key != "words" {
+			return nil, fmt.Errorf("%w: unknown field %q, want only \"words\"", ErrInvalidPayload, key)
+		}
+		if words != nil {
+			return nil, fmt.Errorf("%w: \"words\" appears twice", ErrInvalidPayload)
+		}
+		if err := dec.Decode(&words); err != nil {
+			return nil, fmt.Errorf("%w: malformed JSON", ErrInvalidPayload)
+		}
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
+		return nil, fmt.Errorf("%w: malformed JSON", ErrInvalidPayload)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%w: trailing data after the JSON object", ErrInvalidPayload)
+	}
+	return words, nil
 }
