@@ -23,6 +23,11 @@
 // an audit log in the same transaction as the decision. Entries form a
 // SHA-256 hash chain, and VerifyAudit reports the first broken link.
 //
+// Endpoints serves the routes of package api on the mesh. There the
+// resolving service is the identity the mesh verified from the caller's
+// certificate, and the owner routes admit only the gateway, the CLI and
+// the dev tour.
+//
 // The package does not authenticate owners or callers: its methods take
 // an owner and a caller service that the layer in front (the mesh, the
 // gateway) has already verified.
