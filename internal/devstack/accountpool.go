@@ -69,7 +69,8 @@ func (s *Stack) newAccountPool(ctx context.Context, treasury *wallet.Account) (s
 		return g.Wait()
 	}
 	ready := func(ctx context.Context) (bool, error) { return poolReady(ctx, svc.Pool()) }
-	return service{name: poolapi.ServiceName, run: run, ready: ready, close: closeAll}, nil
+	build := func(ctx context.Context) (service, error) { return s.newAccountPool(ctx, treasury) }
+	return service{name: poolapi.ServiceName, run: run, ready: ready, close: closeAll, build: build}, nil
 }
 
 // poolReady reports whether every Gateway service holds a lease whose

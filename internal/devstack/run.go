@@ -2,12 +2,12 @@ package devstack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/nspcc-dev/neo-go/pkg/crypto/keys"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/neo-service-layer/servicelayer/internal/demo"
 	poolapi "github.com/neo-service-layer/servicelayer/services/accountpool/api"
@@ -24,6 +24,8 @@ type service struct {
 	// nil means as soon as it runs.
 	ready func(ctx context.Context) (bool, error)
 	close func() error
+	// build makes the service again from its files, for RestartService.
+	build func(ctx context.Context) (service, error)
 }
 
 // WaitReady waits, after Run has started, until every service reports
@@ -32,7 +34,7 @@ type service struct {
 func (s *Stack) WaitReady(ctx context.Context) error {
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	for _, svc := range s.services {
+	for _, svc := range s.snapshotServices() {
 		if svc.ready == nil {
 			continue
 		}
@@ -52,18 +54,28 @@ func (s *Stack) WaitReady(ctx context.Context) error {
 	return nil
 }
 
-// Run runs every service until ctx ends or one of them fails.
+// Run runs every service until ctx ends or one of them fails, then stops
+// them all and returns the failure, or nil.
 func (s *Stack) Run(ctx context.Context) error {
-	g, ctx := errgroup.WithContext(ctx)
-	for _, svc := range s.services {
-		g.Go(func() error {
-			if err := svc.run(ctx); err != nil {
-				return fmt.Errorf("%s service: %w", svc.name, err)
-			}
-			return nil
-		})
+	ctx, fail := context.WithCancelCause(ctx)
+	defer fail(nil)
+	s.sup = newSupervisor(ctx, fail)
+	for _, svc := range s.snapshotServices() {
+		s.sup.start(svc)
 	}
-	return g.Wait()
+
+	<-ctx.Done()
+	s.sup.stopAll()
+	if cause := context.Cause(ctx); !errors.Is(cause, context.Canceled) {
+		return cause
+	}
+	return nil
+}
+
+func (s *Stack) snapshotServices() []service {
+	s.servicesMu.Lock()
+	defer s.servicesMu.Unlock()
+	return append([]service(nil), s.services...)
 }
 
 // Demo runs the scripted tour against the stack, which must be running.
@@ -73,7 +85,7 @@ func (s *Stack) Demo(ctx context.Context) (*demo.Report, error) {
 		return nil, err
 	}
 	serviceKeys := map[string]*keys.PublicKey{}
-	for _, svc := range s.services {
+	for _, svc := range s.snapshotServices() {
 		if svc.signKey != nil {
 			serviceKeys[svc.name] = svc.signKey
 		}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/nspcc-dev/neo-go/pkg/crypto/keys"
@@ -51,15 +52,19 @@ type Config struct {
 // Stack is a running dev stack. Create it with Start, run the services
 // with Run, and release it with Close.
 type Stack struct {
-	cfg      Config
-	chain    *devnet.Chain
-	info     Info
-	gateway  util.Uint160
-	lottery  util.Uint160
-	services []service
-	mesh     *meshEnv
-	started  time.Time
-	ready    time.Duration
+	cfg     Config
+	chain   *devnet.Chain
+	info    Info
+	gateway util.Uint160
+	lottery util.Uint160
+	// servicesMu guards services, which RestartService changes while the
+	// stack runs.
+	servicesMu sync.Mutex
+	services   []service
+	sup        *supervisor
+	mesh       *meshEnv
+	started    time.Time
+	ready      time.Duration
 }
 
 // Start starts the chain, deploys the contracts and registers service

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nspcc-dev/neo-go/pkg/neorpc"
+	"github.com/nspcc-dev/neo-go/pkg/neorpc/result"
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient"
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient/actor"
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient/invoker"
@@ -100,7 +101,7 @@ func waitIncluded(t *testing.T, client *rpcclient.Client, hashes ...util.Uint256
 }
 
 // pendingAmong counts the Gateway's requests that are still pending.
-func pendingAmong(t *testing.T, client *rpcclient.Client, gateway util.Uint160) int {
+func pendingAmong(t *testing.T, client blockNotifier, gateway util.Uint160) int {
 	t.Helper()
 	gw := binding.NewGateway(invoker.New(client, nil), gateway)
 	pending := 0
@@ -114,9 +115,18 @@ func pendingAmong(t *testing.T, client *rpcclient.Client, gateway util.Uint160) 
 	return pending
 }
 
+// blockNotifier is the RPC the event scans use; *rpcclient.Client and
+// *rpcclient.WSClient implement it.
+type blockNotifier interface {
+	invoker.RPCInvoke
+	GetBlockCount() (uint32, error)
+	GetBlockHash(index uint32) (util.Uint256, error)
+	GetBlockNotifications(util.Uint256, *neorpc.NotificationFilter) (*result.BlockNotifications, error)
+}
+
 // waitAllFulfilled waits until every request the Gateway emitted is
 // fulfilled and returns their ids.
-func waitAllFulfilled(t *testing.T, client *rpcclient.Client, gateway util.Uint160) map[int64]bool {
+func waitAllFulfilled(t *testing.T, client blockNotifier, gateway util.Uint160) map[int64]bool {
 	t.Helper()
 	gw := binding.NewGateway(invoker.New(client, nil), gateway)
 	var created map[int64]bool
@@ -146,7 +156,7 @@ func waitAllFulfilled(t *testing.T, client *rpcclient.Client, gateway util.Uint1
 
 // countEvents scans every block for the contract's events called name and
 // counts them by request id (the first event argument).
-func countEvents(t *testing.T, client *rpcclient.Client, contract util.Uint160, name string) map[int64]int {
+func countEvents(t *testing.T, client blockNotifier, contract util.Uint160, name string) map[int64]int {
 	t.Helper()
 	count, err := client.GetBlockCount()
 	require.NoError(t, err)
