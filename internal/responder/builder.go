@@ -21,7 +21,14 @@ var _ FulfilBuilder = ActorBuilder{}
 
 // BuildFulfil implements FulfilBuilder.
 func (b ActorBuilder) BuildFulfil(_ context.Context, id int64, code result.Code, res, sig []byte) (*transaction.Transaction, error) {
-	return b.Gateway.FulfillTx(b.Maker, id, code, res, sig)
+	tx, err := b.Gateway.FulfillTx(b.Maker, id, code, res, sig)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFee(tx.SystemFee, DefaultMaxSystemFee); err != nil {
+		return nil, err
+	}
+	return tx, nil
 }
 
 // BuildExpire implements FulfilBuilder.

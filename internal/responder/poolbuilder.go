@@ -56,6 +56,9 @@ type PoolBuilderConfig struct {
 	// LeaseTTL is how long a lease lasts (default 10m). The lease is
 	// replaced when less than a quarter of it is left.
 	LeaseTTL time.Duration
+	// MaxSystemFee caps the system fee of one transaction, in datoshi
+	// (default DefaultMaxSystemFee); a costlier one is not signed.
+	MaxSystemFee int64
 	// Log receives lease events (default: discarded).
 	Log *slog.Logger
 }
@@ -72,6 +75,9 @@ func NewPoolBuilder(cfg PoolBuilderConfig) (*PoolBuilder, error) {
 	}
 	if cfg.LeaseTTL == 0 {
 		cfg.LeaseTTL = 10 * time.Minute
+	}
+	if cfg.MaxSystemFee == 0 {
+		cfg.MaxSystemFee = DefaultMaxSystemFee
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -149,6 +155,9 @@ func (b *PoolBuilder) buildOnce(ctx context.Context, method string, args ...any)
 
 	tx, err := act.MakeUnsignedCall(b.cfg.Gateway, method, nil, args...)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkFee(tx.SystemFee, b.cfg.MaxSystemFee); err != nil {
 		return nil, err
 	}
 	witness, err := b.cfg.Pool.Sign(ctx, lease.ID, b.cfg.Magic, tx)

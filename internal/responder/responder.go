@@ -56,6 +56,24 @@ type warmer interface {
 	Warm(ctx context.Context) error
 }
 
+// ErrTooExpensive is returned by a FulfilBuilder when a transaction would
+// cost more system fee than the service pays for one request, which a
+// consumer's callback can cause. The responder then answers the request
+// with a failure instead, and expires it if even that is too expensive.
+var ErrTooExpensive = errors.New("transaction exceeds the fee cap")
+
+// DefaultMaxSystemFee caps the system fee of one fulfil transaction: 20 GAS
+// covers a 500-word VRF result, whose storage alone costs about 16.5 GAS.
+const DefaultMaxSystemFee = 2_000_000_000
+
+// checkFee returns ErrTooExpensive when tx's system fee is over max.
+func checkFee(sysFee, max int64) error {
+	if max > 0 && sysFee > max {
+		return fmt.Errorf("system fee %d datoshi, cap %d: %w", sysFee, max, ErrTooExpensive)
+	}
+	return nil
+}
+
 // Config wires a responder to its service.
 type Config struct {
 	// Service is the name requests carry and the service key is

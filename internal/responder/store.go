@@ -165,6 +165,19 @@ func saveAnswer(ctx context.Context, db *store.DB, id int64, code result.Code, r
 	return nil
 }
 
+// replaceAnswer swaps the stored answer of an answered request, one never
+// included on chain, for another.
+func replaceAnswer(ctx context.Context, db *store.DB, id int64, code result.Code, res, sig []byte, now time.Time) error {
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, updateAnswer, stateAnswered, int(code), res, sig, now.UTC(), id, stateAnswered)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("replace answer to request %d: %w", id, err)
+	}
+	return nil
+}
+
 // markSent moves request id from answered to sent. It leaves a request
 // alone that the sender's outcome hook has already settled.
 func markSent(ctx context.Context, db *store.DB, id int64, now time.Time) error {

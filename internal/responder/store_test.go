@@ -130,3 +130,29 @@ func TestDeferredRequestsDoNotStarveOthers(t *testing.T) {
 	require.Len(t, later, 5)
 	require.Equal(t, 1, later[len(later)-1].Attempts, "a deferred request keeps its attempt count")
 }
+
+func TestReplaceAnswerOnlyWhileAnswered(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	claimTestRequest(t, db, Request{ID: 1, Service: "vrf", Payload: []byte("p")})
+	require.NoError(t, saveAnswer(ctx, db, 1, result.Success, []byte("big"), []byte("s1"), time.Now()))
+
+	require.NoError(t, replaceAnswer(ctx, db, 1, result.Error, []byte("too expensive"), []byte("s2"), time.Now()))
+	s, err := loadStored(ctx, db, 1)
+	require.NoError(t, err)
+	require.Equal(t, result.Error, s.Code)
+	require.Equal(t, []byte("too expensive"), s.Result)
+
+	// Once sent, the answer is what went on chain and must not change.
+	require.NoError(t, markSent(ctx, db, 1, time.Now()))
+	require.NoError(t, replaceAnswer(ctx, db, 1, result.Success, []byte("other"), []byte("s3"), time.Now()))
+	s, err = loadStored(ctx, db, 1)
+	require.NoError(t, err)
+	require.Equal(t, []byte("too expensive"), s.Result)
+}
+
+func TestCheckFee(t *testing.T) {
+	require.NoError(t, checkFee(10, 10))
+	require.NoError(t, checkFee(10, 0), "zero cap means no cap")
+	require.ErrorIs(t, checkFee(11, 10), ErrTooExpensive)
+}

@@ -104,6 +104,10 @@ func (r *Responder) handleSendError(ctx context.Context, s stored, sendErr error
 	if ctx.Err() != nil {
 		return
 	}
+	if errors.Is(sendErr, ErrTooExpensive) {
+		r.replaceTooExpensive(ctx, s, sendErr)
+		return
+	}
 	settled, err := r.settleUnsendable(ctx, s.ID)
 	if err != nil {
 		r.log.Warn("check request status", "request_id", s.ID, "error", err)
@@ -111,6 +115,31 @@ func (r *Responder) handleSendError(ctx context.Context, s stored, sendErr error
 	if !settled {
 		r.retryLater(ctx, s, "send fulfilment", sendErr)
 	}
+}
+
+// replaceTooExpensive answers a request whose fulfilment costs more than
+// the cap with a failure code instead, which stores no result; when even
+// that is too expensive (the callback itself burns the fee), the request
+// goes the faulted way and is expired after its expiry height.
+func (r *Responder) replaceTooExpensive(ctx context.Context, s stored, cause error) {
+	if s.Code != result.Success {
+		r.log.Warn("fulfilment too expensive even without a result, request will be expired",
+			"request_id", s.ID, "error", cause)
+		if err := moveState(ctx, r.cfg.DB, s.ID, stateAnswered, stateFaulted, r.now()); err != nil {
+			r.log.Error("mark request faulted", "request_id", s.ID, "error", err)
+		}
+		return
+	}
+
+	reason := []byte("fulfilment would exceed the fee cap: " + cause.Error())
+	msg := result.Message(r.cfg.Magic, r.cfg.Gateway.Hash(), s.ID, r.cfg.Service, result.Error, reason)
+	sig := result.Sign(r.cfg.SignKey, msg)
+	if err := replaceAnswer(ctx, r.cfg.DB, s.ID, result.Error, reason, sig, r.now()); err != nil {
+		r.log.Error("replace answer", "request_id", s.ID, "error", err)
+		return
+	}
+	r.log.Warn("fulfilment too expensive, answering with an error instead", "request_id", s.ID, "error", cause)
+	r.signal()
 }
 
 // expireFaulted expires a request whose fulfilment faulted on chain, once
