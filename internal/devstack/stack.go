@@ -19,7 +19,9 @@ import (
 
 	"github.com/neo-service-layer/servicelayer/contracts"
 	"github.com/neo-service-layer/servicelayer/internal/binding"
+	"github.com/neo-service-layer/servicelayer/internal/demo"
 	"github.com/neo-service-layer/servicelayer/internal/devnet"
+	"github.com/neo-service-layer/servicelayer/services/oracle"
 	"github.com/neo-service-layer/servicelayer/services/vrf"
 )
 
@@ -57,6 +59,11 @@ type Stack struct {
 	info    Info
 	gateway util.Uint160
 	lottery util.Uint160
+	// oracleConsumer is the example oracle consumer, owned by the user.
+	oracleConsumer util.Uint160
+	// demoCA issues the demo HTTPS server's certificate; the dev oracle
+	// trusts it.
+	demoCA *demo.ServerCA
 	// servicesMu guards services, which RestartService changes while the
 	// stack runs.
 	servicesMu sync.Mutex
@@ -108,6 +115,10 @@ func (s *Stack) setUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	oracleKey, err := loadOrCreateSignKey(filepath.Join(s.cfg.DataDir, "keys", oracle.ServiceName+".json"))
+	if err != nil {
+		return err
+	}
 	user, err := s.chain.Account(userAccount)
 	if err != nil {
 		return err
@@ -132,7 +143,9 @@ func (s *Stack) setUp(ctx context.Context) error {
 	}
 	err = parallel(ctx,
 		s.deployLottery,
+		s.deployOracleConsumer,
 		func(ctx context.Context) error { return s.registerKey(ctx, vrf.ServiceName, vrfKeys.Sign.PublicKey()) },
+		func(ctx context.Context) error { return s.registerKey(ctx, oracle.ServiceName, oracleKey.PublicKey()) },
 	)
 	if err != nil {
 		return err
@@ -148,6 +161,16 @@ func (s *Stack) setUp(ctx context.Context) error {
 		return fmt.Errorf("set up vrf service: %w", err)
 	}
 	s.services = append(s.services, vrfSvc)
+	secretsSvc, err := s.newSecrets(ctx)
+	if err != nil {
+		return fmt.Errorf("set up secrets service: %w", err)
+	}
+	s.services = append(s.services, secretsSvc)
+	oracleSvc, err := s.newOracle(ctx, oracleKey)
+	if err != nil {
+		return fmt.Errorf("set up oracle service: %w", err)
+	}
+	s.services = append(s.services, oracleSvc)
 
 	s.info = Info{
 		RPCURL:      s.chain.RPCURL(),

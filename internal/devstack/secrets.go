@@ -1,0 +1,53 @@
+package devstack
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"io/fs"
+	"path/filepath"
+
+	"github.com/neo-service-layer/servicelayer/services/secrets"
+	secretsapi "github.com/neo-service-layer/servicelayer/services/secrets/api"
+)
+
+// newSecrets opens the Secrets service's database and master key and
+// builds the service with its mesh server.
+func (s *Stack) newSecrets(ctx context.Context) (service, error) {
+	key, err := loadOrCreateMasterKey(filepath.Join(s.cfg.DataDir, "keys", "secrets.key"))
+	if err != nil {
+		return service{}, err
+	}
+	db, err := s.openDB(ctx, secretsapi.ServiceName, secrets.Migrate)
+	if err != nil {
+		return service{}, err
+	}
+
+	svc, err := secrets.New(secrets.Config{DB: db, MasterKey: key, Log: s.cfg.Log})
+	if err != nil {
+		db.Close()
+		return service{}, err
+	}
+	srv, err := s.meshServer(secretsapi.ServiceName, svc.Endpoints())
+	if err != nil {
+		db.Close()
+		return service{}, err
+	}
+	return service{
+		name:  secretsapi.ServiceName,
+		run:   srv.Run,
+		close: db.Close,
+		build: s.newSecrets,
+	}, nil
+}
+
+// loadOrCreateMasterKey reads the Secrets master key from path, creating
+// a random one with mode 0600 on first start. Dev only: production keys
+// come from the enclave's secret store.
+func loadOrCreateMasterKey(path string) (secrets.MasterKey, error) {
+	key, err := secrets.LoadKeyFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return secrets.CreateKeyFile(path, rand.Reader)
+	}
+	return key, err
+}
