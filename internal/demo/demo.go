@@ -16,6 +16,7 @@ import (
 
 	"github.com/neo-service-layer/servicelayer/internal/binding"
 	poolapi "github.com/neo-service-layer/servicelayer/services/accountpool/api"
+	secretsapi "github.com/neo-service-layer/servicelayer/services/secrets/api"
 )
 
 // Env is the part of a running stack the tour uses.
@@ -31,6 +32,16 @@ type Env struct {
 	// Pool calls AccountPool with the demo's mesh identity.
 	Pool *poolapi.Client
 	Log  *slog.Logger
+
+	// OracleConsumer is the example oracle consumer contract, owned by
+	// User.
+	OracleConsumer util.Uint160
+	// Secrets calls the Secrets owner routes with the demo's mesh
+	// identity.
+	Secrets *secretsapi.Client
+	// ServerCA issues the certificate of the HTTPS server the oracle
+	// steps fetch from; the dev oracle trusts it.
+	ServerCA *ServerCA
 }
 
 // tour holds the clients one run shares between steps.
@@ -61,6 +72,9 @@ func Run(ctx context.Context, env Env) (*Report, error) {
 	}
 	rep.add(t.badRequest(ctx))
 	rep.add(t.poolStep(ctx))
+	for _, s := range t.oracleSteps(ctx) {
+		rep.add(s)
+	}
 	return rep, nil
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/neo-service-layer/servicelayer/internal/demo"
 	poolapi "github.com/neo-service-layer/servicelayer/services/accountpool/api"
+	secretsapi "github.com/neo-service-layer/servicelayer/services/secrets/api"
 )
 
 // service is one service the stack runs.
@@ -104,6 +105,10 @@ func (s *Stack) Demo(ctx context.Context) (*demo.Report, error) {
 		BlockTime:   s.chain.BlockTime(),
 		ServiceKeys: serviceKeys,
 		Log:         s.cfg.Log,
+
+		OracleConsumer: s.oracleConsumer,
+		Secrets:        secretsapi.NewClient(meshClient),
+		ServerCA:       s.demoCA,
 	})
 	if err != nil {
 		return nil, err
