@@ -71,8 +71,9 @@ func runDev(cmd *cobra.Command, opts *devOptions, log *slog.Logger) error {
 		"data_dir", opts.dataDir, "took", stack.StartupTime().Round(time.Millisecond))
 
 	if !opts.demo {
-		fmt.Fprintf(cmd.OutOrStdout(), "RPC:     %s\nGateway: %s\nLottery: %s\nData:    %s\n",
-			info.RPCURL, info.Gateway, info.Lottery, opts.dataDir)
+		fmt.Fprintf(cmd.OutOrStdout(), "RPC:             %s\nGateway:         %s\nLottery:         %s\n"+
+			"Oracle consumer: %s\nData:            %s\n",
+			info.RPCURL, info.Gateway, info.Lottery, info.OracleConsumer, opts.dataDir)
 		err := run.wait()
 		log.Info("dev stack stopping")
 		return err

@@ -22,6 +22,9 @@ type Info struct {
 	BlockTimeMS int64  `json:"block_time_ms"`
 	Gateway     string `json:"gateway"`
 	Lottery     string `json:"lottery"`
+	// OracleConsumer is the example oracle consumer, owned by the user
+	// account.
+	OracleConsumer string `json:"oracle_consumer"`
 	// ServiceKeys maps service name to its registered public key (hex).
 	ServiceKeys map[string]string `json:"service_keys"`
 	// UserAccount names the funded dev account for examples and the demo.

@@ -173,15 +173,16 @@ func (s *Stack) setUp(ctx context.Context) error {
 	s.services = append(s.services, oracleSvc)
 
 	s.info = Info{
-		RPCURL:      s.chain.RPCURL(),
-		WSURL:       s.chain.WSURL(),
-		Magic:       s.chain.Magic(),
-		BlockTimeMS: s.chain.BlockTime().Milliseconds(),
-		Gateway:     "0x" + s.gateway.StringLE(),
-		Lottery:     "0x" + s.lottery.StringLE(),
-		ServiceKeys: map[string]string{},
-		UserAccount: userAccount,
-		UserAddress: user.Address,
+		RPCURL:         s.chain.RPCURL(),
+		WSURL:          s.chain.WSURL(),
+		Magic:          s.chain.Magic(),
+		BlockTimeMS:    s.chain.BlockTime().Milliseconds(),
+		Gateway:        "0x" + s.gateway.StringLE(),
+		Lottery:        "0x" + s.lottery.StringLE(),
+		OracleConsumer: "0x" + s.oracleConsumer.StringLE(),
+		ServiceKeys:    map[string]string{},
+		UserAccount:    userAccount,
+		UserAddress:    user.Address,
 	}
 	for _, svc := range s.services {
 		if svc.signKey != nil {
