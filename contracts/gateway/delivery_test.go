@@ -3,6 +3,8 @@ package gateway_test
 import (
 	"testing"
 
+	"github.com/nspcc-dev/neo-go/pkg/core/transaction"
+	"github.com/nspcc-dev/neo-go/pkg/neotest"
 	"github.com/nspcc-dev/neo-go/pkg/vm/stackitem"
 	"github.com/nspcc-dev/neo-go/pkg/vm/vmstate"
 	"github.com/stretchr/testify/require"
@@ -17,6 +19,7 @@ const (
 	modeThrow     = 1
 	modeAbort     = 2
 	modeRedeliver = 3
+	modeBurn      = 4
 )
 
 func (env *consumerEnv) setMode(t *testing.T, mode int) {
@@ -129,18 +132,53 @@ func TestCallbackReentersRedeliver(t *testing.T) {
 	requireInt(t, 1, call(t, env.consumerInvoker(), "deliveries"), "deliveries")
 }
 
-// TestCallbackAbortFaultsFulfill pins a known limit: ABORT cannot be caught,
-// so a callback that aborts makes every fulfill of its request fault.
-func TestCallbackAbortFaultsFulfill(t *testing.T) {
-	env := newConsumerEnv(t, 0)
-	env.setMode(t, modeAbort)
-	id := env.request(t)
-	res := vrfResult(3)
+// cappedTx returns a Gateway transaction for method with a fixed system fee
+// of 1 GAS. A callback that loops forever makes fee estimation run without
+// end, because the test VM has no GAS limit.
+func (env *consumerEnv) cappedTx(t *testing.T, signers []neotest.Signer, method string, args ...any) *transaction.Transaction {
+	t.Helper()
 
-	tx := env.FulfillInvoker().PrepareInvoke(t, "fulfill", id, 0, res, env.Sign(id, result.Success, res))
-	env.AddNewBlock(t, tx)
-	require.Equal(t, vmstate.Fault, env.AppExec(t, tx.Hash()).VMState)
-	require.Equal(t, int64(statusPending), env.status(t, id))
+	tx := env.NewUnsignedTx(t, env.Gateway, method, args...)
+	return env.SignTx(t, tx, 100_000_000, signers...)
+}
+
+// TestUncatchableCallbackFailure pins a known limit and its way out: an
+// ABORT or running out of GAS cannot be caught, so every fulfill of the
+// request faults, but expire makes no call and closes the request.
+func TestUncatchableCallbackFailure(t *testing.T) {
+	tests := []struct {
+		name string
+		mode int
+	}{
+		{name: "abort", mode: modeAbort},
+		{name: "out of gas", mode: modeBurn},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newConsumerEnv(t, 2)
+			env.setMode(t, tc.mode)
+			id := env.request(t)
+			res := vrfResult(3)
+
+			fulfill := env.cappedTx(t, []neotest.Signer{env.User, env.ServiceSigner},
+				"fulfill", id, 0, res, env.Sign(id, result.Success, res))
+			env.AddNewBlock(t, fulfill)
+			require.Equal(t, vmstate.Fault, env.AppExec(t, fulfill.Hash()).VMState, "fulfill state")
+			require.Equal(t, int64(statusPending), env.status(t, id))
+
+			env.AddNewBlock(t)
+			expire := env.UserInvoker().Invoke(t, stackitem.Null{}, "expire", id)
+			gatewaytest.Event(t, env.AppExec(t, expire), env.Gateway, "RequestExpired")
+			require.Equal(t, int64(statusExpired), env.status(t, id))
+
+			// Delivering the expiry faults the same way and changes nothing.
+			redeliver := env.cappedTx(t, []neotest.Signer{env.User}, "redeliver", id)
+			env.AddNewBlock(t, redeliver)
+			require.Equal(t, vmstate.Fault, env.AppExec(t, redeliver.Hash()).VMState, "redeliver state")
+			require.Equal(t, int64(statusExpired), env.status(t, id))
+			require.Equal(t, stackitem.Make(false), env.storedRequest(t, id)[fieldCallbackOK], "callbackOK")
+		})
+	}
 }
 
 func TestExpire(t *testing.T) {
@@ -152,19 +190,40 @@ func TestExpire(t *testing.T) {
 	tx := env.UserInvoker().Invoke(t, stackitem.Null{}, "expire", id)
 	aer := env.AppExec(t, tx)
 	require.Equal(t, []stackitem.Item{stackitem.Make(id)}, gatewaytest.Event(t, aer, env.Gateway, "RequestExpired"))
-	delivered := gatewaytest.Event(t, aer, env.consumer, "Delivered")
-	require.Equal(t, []stackitem.Item{stackitem.Make(id), stackitem.Make(int64(result.Expired)), stackitem.Make([]byte{})}, delivered)
+	require.Len(t, aer.Events, 1, "expire calls no callback")
+	requireInt(t, 0, call(t, env.consumerInvoker(), "deliveries"), "deliveries")
 
 	require.Equal(t, int64(statusExpired), env.status(t, id))
 	fields := env.storedRequest(t, id)
 	requireInt(t, int64(result.Expired), fields[fieldCode], "code")
 	requireBytes(t, []byte{}, fields[fieldResult], "result")
-	require.Equal(t, stackitem.Make(true), fields[fieldCallbackOK], "callbackOK")
+	requireInt(t, int64(env.Chain.BlockHeight()), fields[fieldFulfilledBlock], "fulfilledBlock")
+	require.Equal(t, stackitem.Make(false), fields[fieldCallbackOK], "callbackOK")
 
 	gatewaytest.InvokeFail(t, env.UserInvoker(), "request is not pending", "expire", id)
 	res := vrfResult(3)
 	gatewaytest.InvokeFail(t, env.FulfillInvoker(), "request is not pending",
 		"fulfill", id, 0, res, env.Sign(id, result.Success, res))
+}
+
+func TestRedeliverAfterExpire(t *testing.T) {
+	env := newConsumerEnv(t, 1)
+	id := env.request(t)
+	env.AddNewBlock(t)
+	env.UserInvoker().Invoke(t, stackitem.Null{}, "expire", id)
+
+	tx := env.UserInvoker().Invoke(t, stackitem.Null{}, "redeliver", id)
+	aer := env.AppExec(t, tx)
+	delivered := gatewaytest.Event(t, aer, env.consumer, "Delivered")
+	want := []stackitem.Item{stackitem.Make(id), stackitem.Make(int64(result.Expired)), stackitem.Make([]byte{})}
+	require.Equal(t, want, delivered)
+	redelivered := gatewaytest.Event(t, aer, env.Gateway, "CallbackRedelivered")
+	require.Equal(t, []stackitem.Item{stackitem.Make(id), stackitem.Make(true)}, redelivered)
+
+	require.Equal(t, int64(statusExpired), env.status(t, id))
+	require.Equal(t, stackitem.Make(true), env.storedRequest(t, id)[fieldCallbackOK], "callbackOK")
+	requireInt(t, 1, call(t, env.consumerInvoker(), "deliveries"), "deliveries")
+	gatewaytest.InvokeFail(t, env.UserInvoker(), "callback already succeeded", "redeliver", id)
 }
 
 func TestFulfillAtExpiryHeight(t *testing.T) {
@@ -183,18 +242,20 @@ func TestFulfillAtExpiryHeight(t *testing.T) {
 	require.Equal(t, int64(statusPending), env.status(t, late))
 }
 
-func TestExpireWithFailingCallback(t *testing.T) {
+func TestRedeliverExpiryWithFailingCallback(t *testing.T) {
 	env := newConsumerEnv(t, 1)
 	env.setMode(t, modeThrow)
 	id := env.request(t)
 	env.AddNewBlock(t)
-
 	env.UserInvoker().Invoke(t, stackitem.Null{}, "expire", id)
-	require.Equal(t, int64(statusExpired), env.status(t, id))
+
+	tx := env.UserInvoker().Invoke(t, stackitem.Null{}, "redeliver", id)
+	redelivered := gatewaytest.Event(t, env.AppExec(t, tx), env.Gateway, "CallbackRedelivered")
+	require.Equal(t, []stackitem.Item{stackitem.Make(id), stackitem.Make(false)}, redelivered)
 	require.Equal(t, stackitem.Make(false), env.storedRequest(t, id)[fieldCallbackOK])
 
 	env.setMode(t, modeAccept)
-	tx := env.UserInvoker().Invoke(t, stackitem.Null{}, "redeliver", id)
+	tx = env.UserInvoker().Invoke(t, stackitem.Null{}, "redeliver", id)
 	delivered := gatewaytest.Event(t, env.AppExec(t, tx), env.consumer, "Delivered")
 	require.Equal(t, stackitem.Make(int64(result.Expired)), delivered[1])
 }

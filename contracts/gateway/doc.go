@@ -8,8 +8,11 @@
 // callback method as callbackMethod(id int, code int, result []byte). A
 // callback that throws does not undo the fulfilment: the result is stored
 // and anyone can re-deliver the same result later with redeliver. A request
-// that nobody fulfils before its expiry height can be closed with expire,
-// which calls the callback with code 0x23 (expired) and an empty result.
+// that nobody fulfils before its expiry height can be closed by anyone with
+// expire, which stores code 0x23 (expired) and an empty result without
+// calling the callback. Anyone may then deliver the expiry to the consumer
+// with redeliver. Because expire makes no call, a callback that aborts or
+// runs out of GAS cannot keep a request pending past its expiry height.
 //
 // The contract takes no fees and holds no assets.
 package gateway

@@ -53,15 +53,16 @@ type Record struct {
 	// fulfilled or expired, 0 while it is pending.
 	FulfilledBlock int
 	// CallbackOK reports whether the last delivery of the result returned
-	// without an exception.
+	// without an exception. It is false for an expired request until
+	// redeliver delivers the expiry.
 	CallbackOK bool
 }
 
 // Request records a request for service and returns its id (the first is 1).
-// The requester is the calling contract. When the request is fulfilled or
-// expires, the Gateway calls callbackMethod(id, code, result) on
-// callbackContract, which must be a deployed, non-native contract other than
-// the Gateway with such a method.
+// The requester is the calling contract. When the request is fulfilled, and
+// when redeliver is called after a failed delivery or an expiry, the Gateway
+// calls callbackMethod(id, code, result) on callbackContract, which must be a
+// deployed, non-native contract other than the Gateway with such a method.
 func Request(service string, payload []byte, callbackContract interop.Hash160, callbackMethod string) int {
 	ctx := storage.GetContext()
 	if storage.Get(ctx, keyPaused) != nil {
@@ -166,8 +167,11 @@ func Fulfill(id int, code int, result []byte, signature []byte) {
 	runtime.Notify("RequestFulfilled", id, code, ok)
 }
 
-// Expire closes a pending request whose expiry height has passed and calls
-// its callback with code 0x23 and an empty result. Anyone may call it.
+// Expire closes a pending request whose expiry height has passed: it stores
+// code 0x23 (expired) with an empty result and callbackOK false, and emits
+// RequestExpired. It never calls the callback, so a callback that aborts or
+// runs out of GAS cannot keep a request pending. Anyone may call it, and
+// anyone may then call redeliver to deliver the expiry to the consumer.
 func Expire(id int) {
 	ctx := storage.GetContext()
 	req := pendingRequest(ctx, id)
@@ -180,13 +184,15 @@ func Expire(id int) {
 	req.Code = codeExpired
 	req.Result = []byte{}
 	req.FulfilledBlock = now
+	req.CallbackOK = false
+	saveRequest(ctx, id, req)
 	runtime.Notify("RequestExpired", id)
-	deliver(ctx, id, req)
 }
 
-// Redeliver calls the callback of a fulfilled or expired request again, with
-// exactly the stored code and result, when the last delivery threw. Anyone
-// may call it: it cannot change what the consumer receives.
+// Redeliver calls the callback of a fulfilled or expired request with
+// exactly the stored code and result, when the last delivery threw or, for
+// an expired request, none was made yet. Anyone may call it: it cannot change
+// what the consumer receives.
 func Redeliver(id int) {
 	ctx := storage.GetContext()
 	req := loadRequest(ctx, id)
@@ -241,7 +247,9 @@ func deliver(ctx storage.Context, id int, req Record) bool {
 // back the storage changes and notifications of a call that throws.
 // NOTE: only exceptions are caught. A callback that runs out of GAS or fails a
 // system call (ABORT, a disallowed call, invalid arguments) faults the whole
-// transaction, so fulfill and expire for that request keep failing.
+// transaction, so fulfill and redeliver for that request keep failing. The
+// request then stays pending until its expiry height, when expire, which
+// makes no call, closes it.
 func call(target interop.Hash160, method string, id int, code int, result []byte) bool {
 	defer func() {
 		recover()

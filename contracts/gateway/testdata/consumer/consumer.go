@@ -1,5 +1,5 @@
 // Package consumer is a test-only Gateway consumer whose callback can be
-// switched to succeed, throw, abort or re-enter the Gateway.
+// switched to succeed, throw, abort, run out of GAS or re-enter the Gateway.
 package consumer
 
 import (
@@ -17,6 +17,7 @@ const (
 	modeThrow     = 1
 	modeAbort     = 2
 	modeRedeliver = 3
+	modeBurn      = 4
 )
 
 const (
@@ -56,10 +57,20 @@ func OnResult(id int, code int, result []byte) {
 	case modeRedeliver:
 		gateway := storage.Get(ctx, keyGateway).(interop.Hash160)
 		contract.Call(gateway, "redeliver", contract.All, id)
+	case modeBurn:
+		burn()
 	}
 
 	storage.Put(ctx, keyCount, Deliveries()+1)
 	runtime.Notify("Delivered", id, code, result)
+}
+
+// burn loops until the transaction runs out of GAS.
+func burn() {
+	n := 0
+	for n >= 0 {
+		n++
+	}
 }
 
 // Scratch returns the id stored by the last OnResult that was not rolled

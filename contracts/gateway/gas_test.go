@@ -1,0 +1,33 @@
+package gateway_test
+
+import (
+	"testing"
+
+	"github.com/nspcc-dev/neo-go/pkg/vm/stackitem"
+	"github.com/stretchr/testify/require"
+
+	"github.com/neo-service-layer/servicelayer/internal/result"
+)
+
+// TestSettleGas logs the system fee of fulfill, expire and the redeliver
+// that delivers an expiry, with the test consumer's callback (two storage
+// writes and one event), and fails when a fee grows past its limit.
+func TestSettleGas(t *testing.T) {
+	env := newConsumerEnv(t, 1)
+	res := vrfResult(3)
+
+	id := env.request(t)
+	fulfill := env.Fulfill(t, id, result.Success, res)
+	t.Logf("fulfill, 3-word result: %d datoshi", fulfill.GasConsumed)
+	require.Less(t, fulfill.GasConsumed, int64(100_000_000), "fulfill system fee in datoshi")
+
+	id = env.request(t)
+	env.AddNewBlock(t)
+	expire := env.AppExec(t, env.UserInvoker().Invoke(t, stackitem.Null{}, "expire", id))
+	t.Logf("expire: %d datoshi", expire.GasConsumed)
+	require.Less(t, expire.GasConsumed, int64(20_000_000), "expire system fee in datoshi")
+
+	redeliver := env.AppExec(t, env.UserInvoker().Invoke(t, stackitem.Null{}, "redeliver", id))
+	t.Logf("redeliver of an expiry: %d datoshi", redeliver.GasConsumed)
+	require.Less(t, redeliver.GasConsumed, int64(50_000_000), "redeliver system fee in datoshi")
+}
