@@ -181,6 +181,24 @@ func startAPIServer(ca *ServerCA, apiKey string, log *slog.Logger) (*apiServer, 
 	return a, nil
 }
 
+// StartAPIServer starts the demo HTTPS API on a free port of 127.0.0.1,
+// with a certificate from ca, for programs outside the tour such as
+// benchmarks. It returns the URL of the price document, a JSON object
+// whose sources[i].price fields are numbers, and a function that stops the
+// server. The server's quote route requires a random API key, which
+// StartAPIServer does not return.
+func StartAPIServer(ca *ServerCA, log *slog.Logger) (priceURL string, stop func() error, err error) {
+	apiKey, err := newAPIKey()
+	if err != nil {
+		return "", nil, err
+	}
+	a, err := startAPIServer(ca, apiKey, log)
+	if err != nil {
+		return "", nil, err
+	}
+	return a.url(pathPrice), a.Close, nil
+}
+
 // url returns the absolute URL of path on the server.
 func (a *apiServer) url(path string) string {
 	return a.baseURL + path

@@ -112,3 +112,28 @@ func TestAPIServerHistorySize(t *testing.T) {
 	require.Equal(t, "application/json", resp.Header.Get("Content-Type"))
 	require.True(t, json.Valid(body), "history is valid JSON")
 }
+
+func TestStartAPIServerServesPrice(t *testing.T) {
+	ca, err := NewServerCA()
+	require.NoError(t, err)
+	priceURL, stop, err := StartAPIServer(ca, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	t.Cleanup(func() { stop() })
+
+	roots := x509.NewCertPool()
+	roots.AddCert(ca.Certificate())
+	transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}
+	t.Cleanup(transport.CloseIdleConnections)
+	resp, err := (&http.Client{Transport: transport}).Get(priceURL)
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+
+	require.True(t, strings.HasPrefix(priceURL, "https://127.0.0.1:"), "price URL %s", priceURL)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, priceDocument, string(body))
+	require.NoError(t, stop())
+	_, err = (&http.Client{Transport: transport}).Get(priceURL)
+	require.Error(t, err, "request after stop")
+}
