@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -49,6 +50,16 @@ type Config struct {
 	BlockTime time.Duration
 	// Log receives every component's logs (default slog.Default()).
 	Log *slog.Logger
+	// ServerCA is the CA of the demo HTTPS server, which the dev oracle
+	// trusts next to the system roots (default a new CA per Start).
+	ServerCA *demo.ServerCA
+	// NativeOracle also runs neo-go's native oracle service on the chain,
+	// for comparisons with our oracle (default off).
+	NativeOracle bool
+	// NativeOracleClient is the native oracle's HTTP client and sets the
+	// roots it trusts (default nil selects neo-go's own client, which
+	// trusts only the system roots).
+	NativeOracleClient *http.Client
 }
 
 // Stack is a running dev stack. Create it with Start, run the services
@@ -90,14 +101,16 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 	}
 
 	ch, err := devnet.Start(ctx, devnet.Config{
-		DataDir:   filepath.Join(cfg.DataDir, "chain"),
-		BlockTime: cfg.BlockTime,
-		Logger:    cfg.Log,
+		DataDir:      filepath.Join(cfg.DataDir, "chain"),
+		BlockTime:    cfg.BlockTime,
+		Logger:       cfg.Log,
+		NativeOracle: cfg.NativeOracle,
+		OracleClient: cfg.NativeOracleClient,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start dev chain: %w", err)
 	}
-	s := &Stack{cfg: cfg, chain: ch, started: started}
+	s := &Stack{cfg: cfg, chain: ch, started: started, demoCA: cfg.ServerCA}
 	if err := s.setUp(ctx); err != nil {
 		s.Close()
 		return nil, err
