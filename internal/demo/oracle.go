@@ -9,12 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient/unwrap"
-	"github.com/nspcc-dev/neo-go/pkg/util"
-	"github.com/nspcc-dev/neo-go/pkg/vm/vmstate"
 
 	"github.com/neo-service-layer/servicelayer/internal/result"
 	"github.com/neo-service-layer/servicelayer/services/oracle"
@@ -245,49 +242,6 @@ func (t *tour) checkConsumer(fl fulfilled) error {
 		return fmt.Errorf("consumer stored result %q, gateway recorded %q", res, fl.req.Result)
 	}
 	return nil
-}
-
-// callAndWait calls method on contract as the user, which must make one
-// Gateway request, waits until the Gateway records the fulfilment, and
-// fills the request fields of s.
-func (t *tour) callAndWait(ctx context.Context, s *Step, contract util.Uint160, method string, args ...any) (
-	fulfilled, error,
-) {
-	started := time.Now()
-	h, vub, err := t.actor.SendCall(contract, method, args...)
-	aer, err := t.actor.Wait(ctx, h, vub, err)
-	if err != nil {
-		return fulfilled{}, fmt.Errorf("send %s: %w", method, err)
-	}
-	s.Tx = h.StringLE()
-	if aer.VMState != vmstate.Halt {
-		return fulfilled{}, fmt.Errorf("%s tx %s faulted: %s", method, h.StringLE(), aer.FaultException)
-	}
-
-	id, err := t.requestID(aer)
-	if err != nil {
-		return fulfilled{}, err
-	}
-	s.RequestID = strconv.FormatInt(id, 10)
-	if s.RequestBlock, err = t.env.Client.GetTransactionHeight(h); err != nil {
-		return fulfilled{id: id}, fmt.Errorf("get height of tx %s: %w", h.StringLE(), err)
-	}
-
-	req, err := t.waitFulfilled(ctx, id)
-	s.TookMS = time.Since(started).Milliseconds()
-	if err != nil {
-		return fulfilled{id: id}, err
-	}
-	s.FulfilBlock = req.FulfilledBlock
-	s.Code = req.Code.String()
-	if tx, err := t.fulfilTx(req); err == nil {
-		s.FulfilTx = tx.StringLE()
-	} else {
-		t.log().Warn("fulfil transaction not found", "request_id", id, "error", err)
-	}
-	t.log().Info("request answered", "request_id", id, "code", req.Code, "request_block", s.RequestBlock,
-		"fulfil_block", req.FulfilledBlock, "took", time.Since(started))
-	return fulfilled{id: id, req: req}, nil
 }
 
 // encodePayload encodes p without HTML escaping, so the payload on chain

@@ -21,18 +21,27 @@ type fulfilled struct {
 	req *binding.Request
 }
 
-// requestAndWait calls lottery.requestRandom(words), waits until the
-// Gateway records the answer, and fills the request fields of s.
+// requestAndWait calls lottery.requestRandom(words) and waits for the
+// fulfilment, like callAndWait.
 func (t *tour) requestAndWait(ctx context.Context, s *Step, words int64) (fulfilled, error) {
+	return t.callAndWait(ctx, s, t.env.Lottery, "requestRandom", words)
+}
+
+// callAndWait calls method on contract as the user, which must make one
+// Gateway request, waits until the Gateway records the fulfilment, and
+// fills the request fields of s.
+func (t *tour) callAndWait(ctx context.Context, s *Step, contract util.Uint160, method string, args ...any) (
+	fulfilled, error,
+) {
 	started := time.Now()
-	h, vub, err := t.actor.SendCall(t.env.Lottery, "requestRandom", words)
+	h, vub, err := t.actor.SendCall(contract, method, args...)
 	aer, err := t.actor.Wait(ctx, h, vub, err)
 	if err != nil {
-		return fulfilled{}, fmt.Errorf("send requestRandom(%d): %w", words, err)
+		return fulfilled{}, fmt.Errorf("send %s: %w", method, err)
 	}
 	s.Tx = h.StringLE()
 	if aer.VMState != vmstate.Halt {
-		return fulfilled{}, fmt.Errorf("requestRandom(%d) tx %s faulted: %s", words, h.StringLE(), aer.FaultException)
+		return fulfilled{}, fmt.Errorf("%s tx %s faulted: %s", method, h.StringLE(), aer.FaultException)
 	}
 
 	id, err := t.requestID(aer)

@@ -30,19 +30,11 @@ func (s *Stack) newAccountPool(ctx context.Context, treasury *wallet.Account) (s
 	if err != nil {
 		return service{}, err
 	}
-	db, err := s.openDB(ctx, poolapi.ServiceName, accountpool.Migrate)
+	res, err := s.openResources(ctx, poolapi.ServiceName, accountpool.Migrate)
 	if err != nil {
 		return service{}, err
 	}
-	client, err := s.rpcClient(ctx)
-	if err != nil {
-		db.Close()
-		return service{}, err
-	}
-	closeAll := func() error {
-		client.Close()
-		return db.Close()
-	}
+	db, client, closeAll := res.db, res.client, res.close
 
 	svc, err := accountpool.New(accountpool.Config{
 		Seed:     seed,

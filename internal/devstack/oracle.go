@@ -10,16 +10,12 @@ import (
 	"os"
 
 	"github.com/nspcc-dev/neo-go/pkg/crypto/keys"
-	"github.com/nspcc-dev/neo-go/pkg/rpcclient"
-	"github.com/nspcc-dev/neo-go/pkg/rpcclient/invoker"
 
 	"github.com/neo-service-layer/servicelayer/contracts"
-	"github.com/neo-service-layer/servicelayer/internal/binding"
-	"github.com/neo-service-layer/servicelayer/internal/chain"
 	"github.com/neo-service-layer/servicelayer/internal/demo"
 	"github.com/neo-service-layer/servicelayer/internal/egress"
+	"github.com/neo-service-layer/servicelayer/internal/mesh"
 	"github.com/neo-service-layer/servicelayer/internal/responder"
-	poolapi "github.com/neo-service-layer/servicelayer/services/accountpool/api"
 	"github.com/neo-service-layer/servicelayer/services/oracle"
 	secretsapi "github.com/neo-service-layer/servicelayer/services/secrets/api"
 )
@@ -29,75 +25,19 @@ import (
 // resolves secrets through the Secrets service with the identity
 // "oracle". key signs results and is registered on the Gateway.
 func (s *Stack) newOracle(ctx context.Context, key *keys.PrivateKey) (service, error) {
-	acc, err := accountFor(key)
-	if err != nil {
-		return service{}, err
-	}
 	fetcher, err := s.oracleFetcher()
 	if err != nil {
 		return service{}, err
 	}
-	db, err := s.openDB(ctx, oracle.ServiceName, responder.Migrate)
-	if err != nil {
-		return service{}, err
-	}
-	client, err := s.rpcClient(ctx)
-	if err != nil {
-		db.Close()
-		return service{}, err
-	}
-	closeAll := func() error {
-		client.Close()
-		return db.Close()
-	}
-
-	meshClient, err := s.meshClient(oracle.ServiceName)
-	if err != nil {
-		closeAll()
-		return service{}, err
-	}
-	answerer, err := oracle.NewAnswerer(fetcher, oracle.NewMeshSecrets(secretsapi.NewClient(meshClient), s.cfg.Log))
-	if err != nil {
-		closeAll()
-		return service{}, err
-	}
-	builder, err := responder.NewPoolBuilder(responder.PoolBuilderConfig{
-		Gateway: s.gateway,
-		Magic:   s.chain.Magic(),
-		Service: acc,
-		Pool:    poolapi.NewClient(meshClient),
-		RPC:     client,
-		Purpose: "oracle fulfilments",
-		Log:     s.logger(oracle.ServiceName),
+	return s.newResponderService(ctx, responderSpec{
+		name:        oracle.ServiceName,
+		key:         key,
+		concurrency: 4,
+		answerer: func(meshClient *mesh.Client) (responder.Answerer, error) {
+			secrets := oracle.NewMeshSecrets(secretsapi.NewClient(meshClient), s.cfg.Log)
+			return oracle.NewAnswerer(fetcher, secrets)
+		},
 	})
-	if err != nil {
-		closeAll()
-		return service{}, err
-	}
-
-	svc, err := responder.New(responder.Config{
-		Service:     oracle.ServiceName,
-		Gateway:     binding.NewGateway(invoker.New(client, nil), s.gateway),
-		Magic:       s.chain.Magic(),
-		SignKey:     key,
-		DB:          db,
-		Dial:        chain.DialWS(s.chain.WSURL(), rpcclient.WSOptions{}),
-		Answerer:    answerer,
-		Builder:     builder,
-		Concurrency: 4,
-		Log:         s.cfg.Log,
-	})
-	if err != nil {
-		closeAll()
-		return service{}, err
-	}
-	return service{
-		name:    oracle.ServiceName,
-		signKey: key.PublicKey(),
-		run:     svc.Run,
-		close:   closeAll,
-		build:   func(ctx context.Context) (service, error) { return s.newOracle(ctx, key) },
-	}, nil
 }
 
 // oracleFetcher builds the oracle's fetcher with the dev egress policy:

@@ -124,10 +124,6 @@ func (s *Stack) setUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	vrfAccount, err := accountFor(vrfKeys.Sign)
-	if err != nil {
-		return err
-	}
 	oracleKey, err := loadOrCreateSignKey(filepath.Join(s.cfg.DataDir, "keys", oracle.ServiceName+".json"))
 	if err != nil {
 		return err
@@ -169,7 +165,7 @@ func (s *Stack) setUp(ctx context.Context) error {
 		return fmt.Errorf("set up accountpool service: %w", err)
 	}
 	s.services = append(s.services, pool)
-	vrfSvc, err := s.newVRF(ctx, vrfKeys, vrfAccount)
+	vrfSvc, err := s.newVRF(ctx, vrfKeys)
 	if err != nil {
 		return fmt.Errorf("set up vrf service: %w", err)
 	}
