@@ -30,6 +30,7 @@ func TestOwnerOnlyMethods(t *testing.T) {
 		args   []any
 	}{
 		{name: "register service key", method: "registerServiceKey", args: []any{"oracle", pub, env.Attestation[:]}},
+		{name: "set service data", method: "setServiceData", args: []any{"vrf", "vrf_public_key", pub}},
 		{name: "pause", method: "pause"},
 		{name: "unpause", method: "unpause"},
 		{name: "set expiry", method: "setExpiry", args: []any{5}},

@@ -133,8 +133,10 @@ func TestCallbackReentersRedeliver(t *testing.T) {
 }
 
 // cappedTx returns a Gateway transaction for method with a fixed system fee
-// of 1 GAS. A callback that loops forever makes fee estimation run without
-// end, because the test VM has no GAS limit.
+// of 1 GAS. Tests use it where a fee estimate would go wrong: a callback
+// that loops forever makes the estimate run without end, because the test
+// VM has no GAS limit, and the estimate of a transaction that follows others
+// in one block runs against the state before that block.
 func (env *consumerEnv) cappedTx(t *testing.T, signers []neotest.Signer, method string, args ...any) *transaction.Transaction {
 	t.Helper()
 

@@ -14,5 +14,13 @@
 // with redeliver. Because expire makes no call, a callback that aborts or
 // runs out of GAS cannot keep a request pending past its expiry height.
 //
+// The owner registers each service's signing key with registerServiceKey
+// and publishes other per-service values with setServiceData, such as the
+// VRF service's ECVRF public key under ("vrf", "vrf_public_key"). Both are
+// kept as histories: a change is in force from the block after the one that
+// contains it, and serviceKeyAt and serviceDataAt return what was in force
+// at any height. So a result can still be checked after a key change,
+// against the key and VRF public key in force when it was fulfilled.
+//
 // The contract takes no fees and holds no assets.
 package gateway

@@ -6,6 +6,7 @@ import (
 	"github.com/nspcc-dev/neo-go/pkg/vm/stackitem"
 	"github.com/stretchr/testify/require"
 
+	"github.com/neo-service-layer/servicelayer/contracts/internal/gatewaytest"
 	"github.com/neo-service-layer/servicelayer/internal/result"
 )
 
@@ -30,4 +31,23 @@ func TestSettleGas(t *testing.T) {
 	redeliver := env.AppExec(t, env.UserInvoker().Invoke(t, stackitem.Null{}, "redeliver", id))
 	t.Logf("redeliver of an expiry: %d datoshi", redeliver.GasConsumed)
 	require.Less(t, redeliver.GasConsumed, int64(50_000_000), "redeliver system fee in datoshi")
+}
+
+// TestRegistryGas logs the system fee of the owner's registerServiceKey and
+// setServiceData (a 33-byte VRF public key), and fails when a fee grows past
+// its limit.
+func TestRegistryGas(t *testing.T) {
+	env := newConsumerEnv(t, 0)
+	key, _ := gatewaytest.NewKey(t)
+	pub := key.PublicKey().Bytes()
+
+	tx := env.OwnerInvoker().Invoke(t, stackitem.Null{}, "registerServiceKey", gatewaytest.Service, pub, env.Attestation[:])
+	register := env.AppExec(t, tx)
+	t.Logf("registerServiceKey: %d datoshi", register.GasConsumed)
+	require.Less(t, register.GasConsumed, int64(500_000_000), "registerServiceKey system fee in datoshi")
+
+	tx = env.OwnerInvoker().Invoke(t, stackitem.Null{}, "setServiceData", "vrf", "vrf_public_key", pub)
+	set := env.AppExec(t, tx)
+	t.Logf("setServiceData: %d datoshi", set.GasConsumed)
+	require.Less(t, set.GasConsumed, int64(500_000_000), "setServiceData system fee in datoshi")
 }

@@ -9,15 +9,13 @@ import (
 	"github.com/nspcc-dev/neo-go/pkg/interop/storage"
 )
 
-// Storage keys. Per-service and per-request keys append the service name or
-// the request id (NeoVM integer bytes) to their prefix.
+// Storage keys. Request keys append the request id (NeoVM integer bytes) to
+// prefixRequest. Service keys and data are kept as histories (registry.go).
 const (
 	keyOwner           = "owner"
 	keyPaused          = "paused"
 	keyExpiry          = "expiry"
 	keyLastID          = "lastid"
-	prefixServiceKey   = "k"
-	prefixAttestation  = "a"
 	prefixRequest      = "r"
 	defaultExpiry      = 100
 	maxServiceNameLen  = 32
@@ -65,40 +63,6 @@ func checkOwner(ctx storage.Context) {
 // Gateway.
 func Owner() interop.Hash160 {
 	return storage.Get(storage.GetReadOnlyContext(), keyOwner).(interop.Hash160)
-}
-
-// RegisterServiceKey stores pubkey (33-byte compressed secp256r1) as the only
-// key that may fulfil requests for service, with the hash of the attestation
-// evidence that vouched for it. Registering again replaces the key, and
-// pending requests must then be fulfilled with the new one. Owner only.
-func RegisterServiceKey(service string, pubkey interop.PublicKey, attestationHash []byte) {
-	ctx := storage.GetContext()
-	checkOwner(ctx)
-
-	if len(service) == 0 || len(service) > maxServiceNameLen {
-		panic("invalid service name")
-	}
-	if len(pubkey) != interop.PublicKeyCompressedLen || (pubkey[0] != 2 && pubkey[0] != 3) {
-		panic("invalid public key")
-	}
-	if len(attestationHash) != attestationHashLen {
-		panic("invalid attestation hash")
-	}
-
-	storage.Put(ctx, prefixServiceKey+service, pubkey)
-	storage.Put(ctx, prefixAttestation+service, attestationHash)
-	runtime.Notify("ServiceKeyRegistered", service, pubkey, attestationHash)
-}
-
-// ServiceKey returns the public key registered for service, or nil.
-func ServiceKey(service string) interop.PublicKey {
-	return storage.Get(storage.GetReadOnlyContext(), prefixServiceKey+service).(interop.PublicKey)
-}
-
-// AttestationHash returns the attestation evidence hash registered with the
-// key of service, or nil.
-func AttestationHash(service string) []byte {
-	return storage.Get(storage.GetReadOnlyContext(), prefixAttestation+service).([]byte)
 }
 
 // Pause stops new requests. Pending requests can still be fulfilled,

@@ -68,7 +68,7 @@ func Request(service string, payload []byte, callbackContract interop.Hash160, c
 	if storage.Get(ctx, keyPaused) != nil {
 		panic("gateway is paused")
 	}
-	if storage.Get(ctx, prefixServiceKey+service) == nil {
+	if !hasServiceKey(ctx, service) {
 		panic("unknown service")
 	}
 	if len(payload) == 0 {
@@ -128,10 +128,11 @@ func checkCallback(target interop.Hash160, method string) {
 }
 
 // Fulfill stores the result of a pending request and delivers it to the
-// callback. The transaction must carry the witness of the key registered for
-// the request's service, and signature must be that key's signature of
-// CanonicalMessage for this network, Gateway, request, code and result. A
-// callback that throws leaves the request fulfilled with callbackOK false.
+// callback. The transaction must carry the witness of the key of the
+// request's service in force in this block (see ServiceKeyAt), and signature
+// must be that key's signature of CanonicalMessage for this network,
+// Gateway, request, code and result. A callback that throws leaves the
+// request fulfilled with callbackOK false.
 func Fulfill(id int, code int, result []byte, signature []byte) {
 	ctx := storage.GetContext()
 	req := pendingRequest(ctx, id)
@@ -146,7 +147,10 @@ func Fulfill(id int, code int, result []byte, signature []byte) {
 		panic("result too large")
 	}
 
-	pub := storage.Get(ctx, prefixServiceKey+req.Service).(interop.PublicKey)
+	pub := keyInForce(ctx, req.Service, now)
+	if pub == nil {
+		panic("no service key in force")
+	}
 	if !runtime.CheckWitness(pub) {
 		panic("missing service key witness")
 	}
