@@ -98,7 +98,9 @@ func (g *Gateway) Status(id int64) (Status, error) {
 	return Status(n), nil
 }
 
-// ServiceKey reads the public key registered for service.
+// ServiceKey reads the key of service that the Gateway accepts for a fulfil
+// now. A newly registered key is in force from the block after the one that
+// registered it.
 func (g *Gateway) ServiceKey(service string) (*keys.PublicKey, error) {
 	pub, err := unwrap.PublicKey(g.inv.Call(g.hash, "serviceKey", service))
 	if err != nil {
@@ -117,6 +119,8 @@ func (g *Gateway) FulfillTx(m TxMaker, id int64, code slresult.Code, res, sig []
 }
 
 // RegisterServiceKeyTx builds the owner-only registerServiceKey transaction.
+// The key is in force from the block after the one that includes the
+// transaction, and earlier keys stay readable with ServiceKeyAt.
 func (g *Gateway) RegisterServiceKeyTx(m TxMaker, service string, pub *keys.PublicKey, attestationHash []byte) (*transaction.Transaction, error) {
 	tx, err := m.MakeCall(g.hash, "registerServiceKey", service, pub.Bytes(), attestationHash)
 	if err != nil {
@@ -125,11 +129,23 @@ func (g *Gateway) RegisterServiceKeyTx(m TxMaker, service string, pub *keys.Publ
 	return tx, nil
 }
 
-// ExpireTx builds a signed expire transaction for request id.
+// ExpireTx builds a signed expire transaction for request id. Expire stores
+// code Expired without calling the consumer back; RedeliverTx delivers it.
 func (g *Gateway) ExpireTx(m TxMaker, id int64) (*transaction.Transaction, error) {
 	tx, err := m.MakeCall(g.hash, "expire", id)
 	if err != nil {
 		return nil, fmt.Errorf("make expire %d: %w", id, err)
+	}
+	return tx, nil
+}
+
+// RedeliverTx builds a redeliver transaction for request id, which calls
+// the consumer's callback with the stored code and result. After expire it
+// is the only way the consumer learns of the expiry.
+func (g *Gateway) RedeliverTx(m TxMaker, id int64) (*transaction.Transaction, error) {
+	tx, err := m.MakeCall(g.hash, "redeliver", id)
+	if err != nil {
+		return nil, fmt.Errorf("make redeliver %d: %w", id, err)
 	}
 	return tx, nil
 }
