@@ -121,7 +121,7 @@ func (b *PoolBuilder) BuildExpire(ctx context.Context, id int64) (*transaction.T
 }
 
 // build makes and signs one Gateway call, leasing again once if the pool
-// says the lease has ended.
+// reports that the lease has ended.
 func (b *PoolBuilder) build(ctx context.Context, method string, args ...any) (*transaction.Transaction, error) {
 	tx, err := b.buildOnce(ctx, method, args...)
 	if errors.Is(err, poolapi.ErrLeaseExpired) || errors.Is(err, poolapi.ErrLeaseNotFound) ||
