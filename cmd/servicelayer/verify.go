@@ -28,10 +28,12 @@ func newVerifyCommand(_ *rootOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "verify REQUEST_ID",
 		Short: "Check a fulfilled request's service signature and VRF proof from chain data",
-		Long: `Verify fetches a Gateway request and its fulfilment from a Neo N3 RPC node,
-checks the service signature against the key registered on the Gateway and,
-for VRF results, the ECVRF proof and the words derived from it. It prints
-each check and exits with status 1 if any fails.
+		Long: `Verify fetches a Gateway request and its fulfilment from a Neo N3 RPC node
+and checks the service signature against the service key that was in force
+on the Gateway at the fulfilment's block. For VRF results it also checks
+that the result's VRF public key is the one the Gateway published for the
+service at that block, the ECVRF proof, and the words derived from the
+proof's output. It prints each check and exits with status 1 if any fails.
 
 Without --rpc and --gateway it reads both from the dev stack's data directory.`,
 		Args: cobra.ExactArgs(1),
@@ -107,7 +109,7 @@ func printReport(cmd *cobra.Command, rep *verify.Report, asJSON bool) {
 		_ = enc.Encode(rep)
 		return
 	}
-	fmt.Fprintf(out, "request %d (service %s, code %s)\n", rep.RequestID, rep.Service, rep.Code)
+	fmt.Fprintf(out, "request %d (service %s, status %s, code %s)\n", rep.RequestID, rep.Service, rep.Status, rep.Code)
 	for _, c := range rep.Checks {
 		mark := "ok  "
 		if !c.OK {

@@ -1,6 +1,7 @@
 package devstack
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -154,6 +155,9 @@ func (s *Stack) setUp(ctx context.Context) error {
 		s.deployLottery,
 		s.deployOracleConsumer,
 		func(ctx context.Context) error { return s.registerKey(ctx, vrf.ServiceName, vrfKeys.Sign.PublicKey()) },
+		func(ctx context.Context) error {
+			return s.publishServiceData(ctx, vrf.ServiceName, binding.DataVRFPublicKey, vrfKeys.VRF.Public().Bytes())
+		},
 		func(ctx context.Context) error { return s.registerKey(ctx, oracle.ServiceName, oracleKey.PublicKey()) },
 	)
 	if err != nil {
@@ -242,6 +246,21 @@ func (s *Stack) registerKey(ctx context.Context, service string, pub *keys.Publi
 		return fmt.Errorf("register %s key: %w", service, err)
 	}
 	s.cfg.Log.Info("service key registered", "service", service, "public_key", pub.StringCompressed())
+	return nil
+}
+
+// publishServiceData sets a Gateway service datum, such as the VRF public
+// key that verifiers check results against, unless it already has value.
+func (s *Stack) publishServiceData(ctx context.Context, service, name string, value []byte) error {
+	gw := binding.NewGateway(invoker.New(s.chain.Client(), nil), s.gateway)
+	current, err := gw.ServiceData(service, name)
+	if err == nil && bytes.Equal(current, value) {
+		return nil
+	}
+	if _, err := s.chain.Invoke(ctx, s.gateway, "setServiceData", service, name, value); err != nil {
+		return fmt.Errorf("publish %s %s: %w", service, name, err)
+	}
+	s.cfg.Log.Info("service data published", "service", service, "name", name, "value", fmt.Sprintf("%x", value))
 	return nil
 }
 

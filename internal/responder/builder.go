@@ -35,3 +35,8 @@ func (b ActorBuilder) BuildFulfil(_ context.Context, id int64, code result.Code,
 func (b ActorBuilder) BuildExpire(_ context.Context, id int64) (*transaction.Transaction, error) {
 	return b.Gateway.ExpireTx(b.Maker, id)
 }
+
+// BuildRedeliver implements FulfilBuilder.
+func (b ActorBuilder) BuildRedeliver(_ context.Context, id int64) (*transaction.Transaction, error) {
+	return b.Gateway.RedeliverTx(b.Maker, id)
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nspcc-dev/neo-go/pkg/core/transaction"
 	"github.com/nspcc-dev/neo-go/pkg/vm/vmstate"
@@ -18,8 +19,9 @@ import (
 // finds what it already sent: "<service>/fulfill/<id>" or
 // "<service>/expire/<id>".
 const (
-	actionFulfill = "fulfill"
-	actionExpire  = "expire"
+	actionFulfill   = "fulfill"
+	actionExpire    = "expire"
+	actionRedeliver = "redeliver"
 )
 
 func (r *Responder) key(action string, id int64) string {
@@ -32,7 +34,7 @@ func (r *Responder) parseKey(key string) (action string, id int64, err error) {
 		return "", 0, fmt.Errorf("invalid sender key %q", key)
 	}
 	action, num, ok := strings.Cut(rest, "/")
-	if !ok || (action != actionFulfill && action != actionExpire) {
+	if !ok || (action != actionFulfill && action != actionExpire && action != actionRedeliver) {
 		return "", 0, fmt.Errorf("invalid sender key %q", key)
 	}
 	id, err = strconv.ParseInt(num, 10, 64)
@@ -67,8 +69,11 @@ func (r *Responder) rebuild(ctx context.Context, key string) (*transaction.Trans
 		r.log.Info("request no longer pending, fulfilment dropped", "request_id", id, "status", status)
 		return nil, chain.ErrAbandon
 	}
-	if action == actionExpire {
+	switch action {
+	case actionExpire:
 		return r.cfg.Builder.BuildExpire(ctx, id)
+	case actionRedeliver:
+		return nil, chain.ErrAbandon
 	}
 
 	s, err := loadStored(ctx, r.cfg.DB, id)
@@ -97,8 +102,11 @@ func (r *Responder) done(ctx context.Context, tx *sql.Tx, res chain.Result) erro
 	now := r.now()
 	txHash := res.TxHash.StringLE()
 
-	if action == actionExpire {
-		r.log.Info("expire transaction done", "request_id", id, "tx_hash", txHash,
+	switch action {
+	case actionExpire:
+		return r.expireDone(ctx, tx, id, res, now)
+	case actionRedeliver:
+		r.log.Info("expiry redelivery done", "request_id", id, "state", res.State, "tx_hash", txHash,
 			"vm_state", res.VMState, "exception", res.Exception)
 		return nil
 	}
@@ -149,6 +157,37 @@ func (r *Responder) expire(ctx context.Context, id int64) (bool, error) {
 	if err != nil {
 		return false, nil
 	}
-	r.log.Warn("request expired unanswered, consumer notified", "request_id", id)
-	return true, settle(ctx, r.cfg.DB, id, stateFailed, "expired: fulfilment could not be sent in time", r.now())
+	r.log.Warn("request expired unanswered, expiring it on chain", "request_id", id)
+	return true, settle(ctx, r.cfg.DB, id, stateExpiring, "expired: fulfilment could not be sent in time", r.now())
+}
+
+// expireDone records the outcome of an expire transaction. Gateway.expire
+// does not call the consumer, so a halted expire moves the request on to
+// notify, where the worker redelivers code Expired to the callback.
+func (r *Responder) expireDone(ctx context.Context, tx *sql.Tx, id int64, res chain.Result, now time.Time) error {
+	if res.State == chain.StateIncluded && res.VMState == vmstate.Halt {
+		r.log.Info("request expired on chain", "request_id", id, "tx_hash", res.TxHash.StringLE())
+		return setOutcome(ctx, tx, id, stateNotify, res.TxHash.StringLE(), "expired", now)
+	}
+	r.log.Warn("expire transaction did not halt, trying again", "request_id", id, "state", res.State,
+		"exception", res.Exception)
+	return setOutcome(ctx, tx, id, stateFaulted, "", "expire did not halt: "+res.Exception, now)
+}
+
+// notify sends Gateway.redeliver for an expired request, so the consumer's
+// callback receives code Expired. A callback that cannot take it (the
+// test run faults) is left alone: the request stays expired on chain and
+// anyone may redeliver later.
+func (r *Responder) notify(ctx context.Context, s stored) {
+	_, err := r.sender.Send(ctx, r.key(actionRedeliver, s.ID), func(ctx context.Context) (*transaction.Transaction, error) {
+		return r.cfg.Builder.BuildRedeliver(ctx, s.ID)
+	})
+	reason := "expired, consumer notified"
+	if err != nil {
+		reason = "expired, consumer not notified: " + err.Error()
+		r.log.Warn("deliver expiry to the consumer", "request_id", s.ID, "error", err)
+	}
+	if err := settle(ctx, r.cfg.DB, s.ID, stateExpired, reason, r.now()); err != nil {
+		r.log.Error("mark request expired", "request_id", s.ID, "error", err)
+	}
 }

@@ -120,6 +120,11 @@ func (b *PoolBuilder) BuildExpire(ctx context.Context, id int64) (*transaction.T
 	return b.build(ctx, "expire", id)
 }
 
+// BuildRedeliver implements FulfilBuilder.
+func (b *PoolBuilder) BuildRedeliver(ctx context.Context, id int64) (*transaction.Transaction, error) {
+	return b.build(ctx, "redeliver", id)
+}
+
 // build makes and signs one Gateway call, leasing again once if the pool
 // reports that the lease has ended.
 func (b *PoolBuilder) build(ctx context.Context, method string, args ...any) (*transaction.Transaction, error) {

@@ -46,8 +46,11 @@ type FulfilBuilder interface {
 	// BuildFulfil builds Gateway.fulfill for an answer.
 	BuildFulfil(ctx context.Context, id int64, code result.Code, res, sig []byte) (*transaction.Transaction, error)
 	// BuildExpire builds Gateway.expire for a request past its expiry
-	// height, which delivers code Expired to the consumer.
+	// height, which closes it with code Expired.
 	BuildExpire(ctx context.Context, id int64) (*transaction.Transaction, error)
+	// BuildRedeliver builds Gateway.redeliver, which sends the stored
+	// code and result, here code Expired, to the consumer's callback.
+	BuildRedeliver(ctx context.Context, id int64) (*transaction.Transaction, error)
 }
 
 // warmer is a FulfilBuilder that prepares itself when the responder

@@ -28,15 +28,20 @@ func Migrate(ctx context.Context, db *store.DB) error {
 }
 
 // Request states in responder_requests. A request moves pending ->
-// answered -> sent -> fulfilled. A fulfilment that faulted on chain moves
-// the request to faulted, from where it is expired once its expiry height
-// has passed; failed is final and says why in the error column.
+// answered -> sent -> fulfilled. A request that cannot be fulfilled
+// (faulted) is expired once its expiry height has passed: expiring while
+// the expire transaction is out, notify until the consumer is sent code
+// Expired, then expired. Fulfilled, expired and failed are final, and the
+// error column says why.
 const (
 	statePending   = "pending"
 	stateAnswered  = "answered"
 	stateSent      = "sent"
 	stateFulfilled = "fulfilled"
 	stateFaulted   = "faulted"
+	stateExpiring  = "expiring"
+	stateNotify    = "notify"
+	stateExpired   = "expired"
 	stateFailed    = "failed"
 )
 

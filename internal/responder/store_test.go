@@ -87,14 +87,14 @@ func TestLoadStoredMissing(t *testing.T) {
 
 func TestSenderKeyRoundTrip(t *testing.T) {
 	r := &Responder{cfg: Config{Service: "oracle"}}
-	for _, action := range []string{actionFulfill, actionExpire} {
+	for _, action := range []string{actionFulfill, actionExpire, actionRedeliver} {
 		gotAction, id, err := r.parseKey(r.key(action, 77))
 		require.NoError(t, err)
 		require.Equal(t, action, gotAction)
 		require.Equal(t, int64(77), id)
 	}
 
-	for _, bad := range []string{"vrf/fulfill/1", "oracle/fulfill/", "oracle/fulfill/x", "oracle/1", "oracle/redeliver/1"} {
+	for _, bad := range []string{"vrf/fulfill/1", "oracle/fulfill/", "oracle/fulfill/x", "oracle/1", "oracle/cancel/1"} {
 		_, _, err := r.parseKey(bad)
 		require.Error(t, err, bad)
 	}

@@ -28,7 +28,7 @@ func (r *Responder) work(ctx context.Context) error {
 	inFlight := &idSet{ids: map[int64]bool{}}
 
 	for {
-		for _, state := range []string{stateAnswered, statePending, stateFaulted} {
+		for _, state := range []string{stateAnswered, statePending, stateFaulted, stateNotify} {
 			reqs, err := loadDue(ctx, r.cfg.DB, state, r.now(), r.cfg.Batch)
 			if err != nil {
 				if ctx.Err() == nil {
@@ -69,8 +69,12 @@ func (r *Responder) work(ctx context.Context) error {
 // the sender, and expires a faulted one once it may. On a transient fault
 // the request keeps its state and is tried again after a backoff.
 func (r *Responder) process(ctx context.Context, s stored, state string) {
-	if state == stateFaulted {
+	switch state {
+	case stateFaulted:
 		r.expireFaulted(ctx, s)
+		return
+	case stateNotify:
+		r.notify(ctx, s)
 		return
 	}
 	if state == statePending {
