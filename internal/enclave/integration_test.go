@@ -239,7 +239,7 @@ func startCoordinator(t *testing.T, bin string) coordinator {
 		}
 		select {
 		case <-ctx.Done():
-			t.Fatalf("coordinator did not answer on %s: %v", clientAddr, err)
+			t.Fatalf("coordinator did not respond on %s: %v", clientAddr, err)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
