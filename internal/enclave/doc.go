@@ -6,11 +6,11 @@
 // # Start-up
 //
 // Activate reads MarbleRun's EDG_MARBLE_* settings, activates with the
-// coordinator over its gRPC marble API, and returns a Marble: the mesh
-// certificate and roots (ServerConfig and ClientConfig fill the mesh
-// configs), the service's secrets (Secret, with DeriveP256Scalar to turn
-// one into signing keys), and attestation evidence for keys registered on
-// the Gateway (Attest). The activation client is ours,
+// coordinator over its gRPC marble API, and returns a Marble. The Marble
+// holds the mesh certificate and roots, which ServerConfig and
+// ClientConfig put into mesh configs. Secret returns the service's
+// secrets, and DeriveP256Scalar turns one into a signing key. Attest
+// returns attestation evidence for a key registered on the Gateway. The activation client is ours,
 // written against MarbleRun's wire protocol (v1.9.1): it needs no cgo, and
 // it keeps secrets in memory instead of copying them into the process
 // environment and files as MarbleRun's premain does.
