@@ -1,6 +1,7 @@
 package enclave_test
 
 import (
+	"context"
 	"net"
 	"path/filepath"
 	"testing"
@@ -42,4 +43,27 @@ func TestActivateWrongMarbleType(t *testing.T) {
 	})
 
 	require.ErrorContains(t, err, `activate vrf marble: EDG_MARBLE_TYPE is "oracle" but this process runs "vrf"`)
+}
+
+func TestActivateCanceled(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	env := map[string]string{
+		enclave.EnvCoordinatorAddr: addr,
+		enclave.EnvMarbleType:      "vrf",
+		enclave.EnvUUIDFile:        filepath.Join(t.TempDir(), "uuid"),
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(200*time.Millisecond, cancel)
+
+	_, err = enclave.Activate(ctx, enclave.Config{
+		Service: "vrf",
+		Getenv:  func(key string) string { return env[key] },
+		Log:     testLogger(t),
+	})
+
+	require.ErrorIs(t, err, context.Canceled)
+	require.NotErrorIs(t, err, enclave.ErrCoordinatorUnreachable)
 }

@@ -150,6 +150,32 @@ func TestCoordinatorSimulation(t *testing.T) {
 		t.Logf("error: %v", err)
 	})
 
+	t.Run("marble waits for a restarting coordinator", func(t *testing.T) {
+		coord.stop()
+		type result struct {
+			m   *enclave.Marble
+			err error
+		}
+		done := make(chan result, 1)
+		go func() {
+			m, err := enclave.Activate(ctx, marbleConfig(t, coord.meshAddr, "vrf", "vrf"))
+			done <- result{m: m, err: err}
+		}()
+		time.Sleep(500 * time.Millisecond)
+
+		// The sealed state brings the manifest and secrets back.
+		restart := time.Now()
+		coord.start(t, enclave.StateAcceptingMarbles)
+		res := <-done
+		require.NoError(t, res.err)
+		t.Logf("timing: activation done %s after the coordinator restarted", time.Since(restart).Round(time.Millisecond))
+		before, err := vrf.Secret("vrf_key")
+		require.NoError(t, err)
+		after, err := res.m.Secret("vrf_key")
+		require.NoError(t, err)
+		require.Equal(t, before, after)
+	})
+
 	t.Run("restart keeps uuid and secrets", func(t *testing.T) {
 		cfg := marbleConfig(t, coord.meshAddr, "vrf", "vrf")
 		first, err := enclave.Activate(ctx, cfg)
@@ -173,9 +199,15 @@ type callerOut struct {
 	Caller string `json:"caller"`
 }
 
+// coordinator is a coordinator process on loopback.
 type coordinator struct {
-	meshAddr string
-	api      *enclave.Coordinator
+	bin        string
+	dir        string
+	meshAddr   string
+	clientAddr string
+	api        *enclave.Coordinator
+	cmd        *exec.Cmd
+	log        *os.File
 }
 
 // buildCoordinator builds the coordinator with scripts/coordinator, or
@@ -198,51 +230,70 @@ func buildCoordinator(t *testing.T) string {
 
 // startCoordinator runs the coordinator on free loopback ports with a
 // temporary seal directory and waits until it accepts a manifest.
-func startCoordinator(t *testing.T, bin string) coordinator {
+func startCoordinator(t *testing.T, bin string) *coordinator {
 	t.Helper()
-	dir := t.TempDir()
-	meshAddr, clientAddr := closedAddr(t), closedAddr(t)
-	logFile, err := os.Create(filepath.Join(dir, "coordinator.log"))
+	c := &coordinator{bin: bin, dir: t.TempDir(), meshAddr: closedAddr(t), clientAddr: closedAddr(t)}
+	logFile, err := os.Create(filepath.Join(c.dir, "coordinator.log"))
 	require.NoError(t, err)
-
-	cmd := exec.Command(bin)
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"EDG_COORDINATOR_MESH_ADDR=" + meshAddr,
-		"EDG_COORDINATOR_CLIENT_ADDR=" + clientAddr,
-		"EDG_COORDINATOR_SEAL_DIR=" + filepath.Join(dir, "seal"),
-		"EDG_COORDINATOR_DNS_NAMES=localhost",
-	}
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	start := time.Now()
-	require.NoError(t, cmd.Start())
+	c.log = logFile
 	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		c.stop()
 		_ = logFile.Close()
 		if t.Failed() {
 			log, _ := os.ReadFile(logFile.Name())
 			t.Logf("coordinator log:\n%s", log)
 		}
 	})
+	c.start(t, enclave.StateAcceptingManifest)
+
+	return c
+}
+
+// start starts the process and waits until the client API reports
+// state.
+func (c *coordinator) start(t *testing.T, state int) {
+	t.Helper()
+	cmd := exec.Command(c.bin)
+	cmd.Env = []string{
+		"PATH=" + os.Getenv("PATH"),
+		"EDG_COORDINATOR_MESH_ADDR=" + c.meshAddr,
+		"EDG_COORDINATOR_CLIENT_ADDR=" + c.clientAddr,
+		"EDG_COORDINATOR_SEAL_DIR=" + filepath.Join(c.dir, "seal"),
+		"EDG_COORDINATOR_DNS_NAMES=localhost",
+	}
+	cmd.Stdout, cmd.Stderr = c.log, c.log
+	start := time.Now()
+	require.NoError(t, cmd.Start())
+	c.cmd = cmd
 
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	for {
-		api, err := enclave.NewCoordinator(ctx, clientAddr, nil)
+		api, err := enclave.NewCoordinator(ctx, c.clientAddr, nil)
 		if err == nil {
 			status, err := api.Status(ctx)
 			require.NoError(t, err)
-			require.Equal(t, enclave.StateAcceptingManifest, status.Code, status.Message)
+			require.Equal(t, state, status.Code, status.Message)
 			t.Logf("timing: coordinator ready after %s", time.Since(start).Round(time.Millisecond))
-			return coordinator{meshAddr: meshAddr, api: api}
+			c.api = api
+			return
 		}
 		select {
 		case <-ctx.Done():
-			t.Fatalf("coordinator did not respond on %s: %v", clientAddr, err)
+			t.Fatalf("coordinator did not respond on %s: %v", c.clientAddr, err)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// stop kills the process this test started and waits for it.
+func (c *coordinator) stop() {
+	if c.cmd == nil {
+		return
+	}
+	_ = c.cmd.Process.Kill()
+	_ = c.cmd.Wait()
+	c.cmd = nil
 }
 
 // closedAddr returns a loopback address nothing listens on, at least for

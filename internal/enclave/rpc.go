@@ -3,12 +3,14 @@ package enclave
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/status"
@@ -187,7 +189,13 @@ func callActivate(ctx context.Context, addr string, cert tls.Certificate, req []
 		// forged mesh root and forged secrets.
 		InsecureSkipVerify: true,
 	})
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(creds))
+	// gRPC's default reconnect backoff grows to 120 s. A shorter cap lets
+	// a marble that waits for its coordinator connect soon after it is up.
+	connectParams := grpc.ConnectParams{
+		Backoff:           backoff.Config{BaseDelay: firstRetryDelay, Multiplier: 1.6, Jitter: 0.2, MaxDelay: maxRetryDelay},
+		MinConnectTimeout: 5 * time.Second,
+	}
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(creds), grpc.WithConnectParams(connectParams))
 	if err != nil {
 		return nil, fmt.Errorf("connect to coordinator at %s: %w", addr, err)
 	}
@@ -207,6 +215,9 @@ func callActivate(ctx context.Context, addr string, cert tls.Certificate, req []
 		log.Debug("coordinator unreachable, retrying", "addr", addr, "attempt", attempt, "error", err)
 		select {
 		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.Canceled) {
+				return nil, fmt.Errorf("activation canceled: %w", ctx.Err())
+			}
 			return nil, fmt.Errorf("%w at %s after %d attempts: %s", ErrCoordinatorUnreachable, addr, attempt, status.Convert(err).Message())
 		case <-time.After(delay):
 		}
