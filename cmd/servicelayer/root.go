@@ -23,7 +23,8 @@ func newRootCommand() *cobra.Command {
 	}
 	cmd.PersistentFlags().StringVar(&opts.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 
-	cmd.AddCommand(newDevCommand(opts), newVerifyCommand(opts))
+	cmd.AddCommand(newDevCommand(opts), newVerifyCommand(opts), newChainCommand(opts), newServeCommand(opts),
+		newDemoCommand(opts))
 	return cmd
 }
 

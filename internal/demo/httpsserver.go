@@ -22,8 +22,9 @@ import (
 )
 
 // ServerCA is the certificate authority of the HTTPS server the tour
-// starts for the oracle steps. It lives only in memory for one process,
-// and only the dev oracle adds it to the roots it trusts. Its name
+// starts for the oracle steps. It lives in memory, or in the data
+// directory when a dev cluster's processes share it, and only the dev
+// oracle adds it to the roots it trusts. Its name
 // constraints allow loopback addresses and localhost only, so a
 // certificate it issued for any other host fails verification.
 type ServerCA struct {

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/neo-service-layer/servicelayer/internal/chain"
+	"github.com/neo-service-layer/servicelayer/internal/devnet"
 	"github.com/neo-service-layer/servicelayer/internal/store"
 	"github.com/neo-service-layer/servicelayer/services/accountpool"
 	poolapi "github.com/neo-service-layer/servicelayer/services/accountpool/api"
@@ -22,6 +23,14 @@ import (
 
 // treasuryAccount names the dev account that tops up pool accounts.
 const treasuryAccount = "treasury"
+
+// Dev top-up levels: a fulfilment costs up to about 0.7 GAS and at 100 ms
+// blocks a service sends several per block, so dev pool accounts keep a
+// buffer of dozens of fulfilments.
+const (
+	devTopUpBelow = 10 * devnet.OneGAS
+	devTopUpTo    = 50 * devnet.OneGAS
+)
 
 // newAccountPool opens the pool's database and seed and builds the
 // service with its mesh server.
@@ -37,13 +46,15 @@ func (s *Stack) newAccountPool(ctx context.Context, treasury *wallet.Account) (s
 	db, client, closeAll := res.db, res.client, res.close
 
 	svc, err := accountpool.New(accountpool.Config{
-		Seed:     seed,
-		DB:       db,
-		Dial:     chain.DialWS(s.chain.WSURL(), rpcclient.WSOptions{}),
-		RPC:      client,
-		Magic:    s.chain.Magic(),
-		Treasury: treasury,
-		Log:      s.cfg.Log,
+		Seed:       seed,
+		DB:         db,
+		Dial:       chain.DialWS(s.net.wsURL, rpcclient.WSOptions{}),
+		RPC:        client,
+		Magic:      s.net.magic,
+		Treasury:   treasury,
+		TopUpBelow: devTopUpBelow,
+		TopUpTo:    devTopUpTo,
+		Log:        s.cfg.Log,
 	})
 	if err != nil {
 		closeAll()
@@ -77,7 +88,7 @@ func poolReady(ctx context.Context, pool *accountpool.Pool) (bool, error) {
 		if b.Holder == "" {
 			continue
 		}
-		if b.GAS < accountpool.DefaultTopUpBelow {
+		if b.GAS < devTopUpBelow {
 			return false, nil
 		}
 		leased++
@@ -137,12 +148,12 @@ func (s *Stack) openDB(ctx context.Context, service string, migrate func(context
 
 // rpcClient opens an HTTP RPC client to the chain.
 func (s *Stack) rpcClient(ctx context.Context) (*rpcclient.Client, error) {
-	client, err := rpcclient.New(ctx, s.chain.RPCURL(), rpcclient.Options{})
+	client, err := rpcclient.New(ctx, s.net.rpcURL, rpcclient.Options{})
 	if err == nil {
 		err = client.Init()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", s.chain.RPCURL(), err)
+		return nil, fmt.Errorf("connect to %s: %w", s.net.rpcURL, err)
 	}
 	return client, nil
 }

@@ -1,6 +1,7 @@
 package devstack
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 
@@ -14,7 +15,7 @@ import (
 // calls inside one process cross real mutual TLS.
 type meshEnv struct {
 	ca       *mesh.DevCA
-	resolver *mesh.StaticResolver
+	resolver fileResolver
 	metrics  *prometheus.Registry
 }
 
@@ -23,10 +24,7 @@ func newMeshEnv(dataDir string) (*meshEnv, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load dev mesh CA: %w", err)
 	}
-	resolver, err := mesh.NewStaticResolver(nil)
-	if err != nil {
-		return nil, err
-	}
+	resolver := fileResolver{dir: addrDir(dataDir)}
 	return &meshEnv{ca: ca, resolver: resolver, metrics: prometheus.NewRegistry()}, nil
 }
 
@@ -68,7 +66,7 @@ func (s *Stack) meshServer(service string, endpoints []mesh.Endpoint) (*mesh.Ser
 	if err != nil {
 		return nil, err
 	}
-	if err := s.mesh.resolver.Set(service, addr.String()); err != nil {
+	if err := s.mesh.resolver.publish(service, addr.String()); err != nil {
 		return nil, err
 	}
 	return srv, nil
@@ -77,5 +75,9 @@ func (s *Stack) meshServer(service string, endpoints []mesh.Endpoint) (*mesh.Ser
 // MeshAddr returns the loopback address service's mesh server listens on,
 // or "" when it has none.
 func (s *Stack) MeshAddr(service string) string {
-	return s.mesh.resolver.Addrs()[service]
+	addr, err := s.mesh.resolver.Resolve(context.Background(), service)
+	if err != nil {
+		return ""
+	}
+	return addr
 }

@@ -67,7 +67,7 @@ func (s *Stack) buildResponder(ctx context.Context, spec responderSpec, res reso
 	}
 	builder, err := responder.NewPoolBuilder(responder.PoolBuilderConfig{
 		Gateway: s.gateway,
-		Magic:   s.chain.Magic(),
+		Magic:   s.net.magic,
 		Service: acc,
 		Pool:    poolapi.NewClient(meshClient),
 		RPC:     res.client,
@@ -80,10 +80,10 @@ func (s *Stack) buildResponder(ctx context.Context, spec responderSpec, res reso
 	return responder.New(responder.Config{
 		Service:     spec.name,
 		Gateway:     binding.NewGateway(invoker.New(res.client, nil), s.gateway),
-		Magic:       s.chain.Magic(),
+		Magic:       s.net.magic,
 		SignKey:     spec.key,
 		DB:          res.db,
-		Dial:        chain.DialWS(s.chain.WSURL(), rpcclient.WSOptions{}),
+		Dial:        chain.DialWS(s.net.wsURL, rpcclient.WSOptions{}),
 		Answerer:    answerer,
 		Builder:     builder,
 		Concurrency: spec.concurrency,

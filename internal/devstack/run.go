@@ -81,15 +81,17 @@ func (s *Stack) snapshotServices() []service {
 
 // Demo runs the scripted tour against the stack, which must be running.
 func (s *Stack) Demo(ctx context.Context) (*demo.Report, error) {
-	user, err := s.chain.Account(userAccount)
+	user, err := s.account(userAccount)
 	if err != nil {
 		return nil, err
 	}
 	serviceKeys := map[string]*keys.PublicKey{}
-	for _, svc := range s.snapshotServices() {
-		if svc.signKey != nil {
-			serviceKeys[svc.name] = svc.signKey
+	for name, hexKey := range s.info.ServiceKeys {
+		pub, err := keys.NewPublicKeyFromString(hexKey)
+		if err != nil {
+			return nil, fmt.Errorf("service key of %s in dev.json: %w", name, err)
 		}
+		serviceKeys[name] = pub
 	}
 	meshClient, err := s.meshClient("demo")
 	if err != nil {
@@ -97,12 +99,12 @@ func (s *Stack) Demo(ctx context.Context) (*demo.Report, error) {
 	}
 	rep, err := demo.Run(ctx, demo.Env{
 		Pool:        poolapi.NewClient(meshClient),
-		Client:      s.chain.Client(),
+		Client:      s.net.client,
 		User:        user,
 		Gateway:     s.gateway,
 		Lottery:     s.lottery,
-		Magic:       s.chain.Magic(),
-		BlockTime:   s.chain.BlockTime(),
+		Magic:       s.net.magic,
+		BlockTime:   s.net.blockTime,
 		ServiceKeys: serviceKeys,
 		Log:         s.cfg.Log,
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nspcc-dev/neo-go/pkg/crypto/keys"
+	"github.com/nspcc-dev/neo-go/pkg/rpcclient"
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient/invoker"
 	"github.com/nspcc-dev/neo-go/pkg/util"
 	"github.com/nspcc-dev/neo-go/pkg/wallet"
@@ -47,6 +48,10 @@ const devAttestation = "servicelayer dev: no enclave, no attestation"
 type Config struct {
 	// DataDir holds the chain, keys and databases (default DefaultDataDir).
 	DataDir string
+	// Services names the services this process runs (default nil: all of
+	// AllServices). An empty, non-nil list runs none, as the chain process
+	// of a dev cluster does.
+	Services []string
 	// BlockTime is the block interval (default 1s).
 	BlockTime time.Duration
 	// Log receives every component's logs (default slog.Default()).
@@ -66,8 +71,11 @@ type Config struct {
 // Stack is a running dev stack. Create it with Start, run the services
 // with Run, and release it with Close.
 type Stack struct {
-	cfg     Config
+	cfg Config
+	// chain is the embedded chain, nil when the stack attached to the
+	// chain of another process.
 	chain   *devnet.Chain
+	net     network
 	info    Info
 	gateway util.Uint160
 	lottery util.Uint160
@@ -82,8 +90,10 @@ type Stack struct {
 	services   []service
 	sup        *supervisor
 	mesh       *meshEnv
-	started    time.Time
-	ready      time.Duration
+	// ownClient is the chain client Attach opened, closed by Close.
+	ownClient *rpcclient.WSClient
+	started   time.Time
+	ready     time.Duration
 }
 
 // Start starts the chain, deploys the contracts and registers service
@@ -112,6 +122,13 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 		return nil, fmt.Errorf("start dev chain: %w", err)
 	}
 	s := &Stack{cfg: cfg, chain: ch, started: started, demoCA: cfg.ServerCA}
+	s.net = network{
+		rpcURL:    ch.RPCURL(),
+		wsURL:     ch.WSURL(),
+		magic:     ch.Magic(),
+		blockTime: ch.BlockTime(),
+		client:    ch.Client(),
+	}
 	if err := s.setUp(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -120,12 +137,26 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 	return s, nil
 }
 
-func (s *Stack) setUp(ctx context.Context) error {
-	vrfKeys, err := loadOrCreateKeys(filepath.Join(s.cfg.DataDir, "keys", vrf.ServiceName+".json"))
+// serviceKeySet holds the keys of the Gateway-backed services.
+type serviceKeySet struct {
+	vrf    serviceKeys
+	oracle *keys.PrivateKey
+}
+
+func loadServiceKeys(dataDir string) (serviceKeySet, error) {
+	vrfKeys, err := loadOrCreateKeys(filepath.Join(dataDir, "keys", vrf.ServiceName+".json"))
 	if err != nil {
-		return err
+		return serviceKeySet{}, err
 	}
-	oracleKey, err := loadOrCreateSignKey(filepath.Join(s.cfg.DataDir, "keys", oracle.ServiceName+".json"))
+	oracleKey, err := loadOrCreateSignKey(filepath.Join(dataDir, "keys", oracle.ServiceName+".json"))
+	if err != nil {
+		return serviceKeySet{}, err
+	}
+	return serviceKeySet{vrf: vrfKeys, oracle: oracleKey}, nil
+}
+
+func (s *Stack) setUp(ctx context.Context) error {
+	keySet, err := loadServiceKeys(s.cfg.DataDir)
 	if err != nil {
 		return err
 	}
@@ -135,9 +166,6 @@ func (s *Stack) setUp(ctx context.Context) error {
 	}
 	treasury, err := s.chain.Account(treasuryAccount)
 	if err != nil {
-		return err
-	}
-	if s.mesh, err = newMeshEnv(s.cfg.DataDir); err != nil {
 		return err
 	}
 
@@ -151,6 +179,7 @@ func (s *Stack) setUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	vrfKeys, oracleKey := keySet.vrf, keySet.oracle
 	err = parallel(ctx,
 		s.deployLottery,
 		s.deployOracleConsumer,
@@ -164,45 +193,66 @@ func (s *Stack) setUp(ctx context.Context) error {
 		return err
 	}
 
-	pool, err := s.newAccountPool(ctx, treasury)
-	if err != nil {
-		return fmt.Errorf("set up accountpool service: %w", err)
-	}
-	s.services = append(s.services, pool)
-	vrfSvc, err := s.newVRF(ctx, vrfKeys)
-	if err != nil {
-		return fmt.Errorf("set up vrf service: %w", err)
-	}
-	s.services = append(s.services, vrfSvc)
-	secretsSvc, err := s.newSecrets(ctx)
-	if err != nil {
-		return fmt.Errorf("set up secrets service: %w", err)
-	}
-	s.services = append(s.services, secretsSvc)
-	oracleSvc, err := s.newOracle(ctx, oracleKey)
-	if err != nil {
-		return fmt.Errorf("set up oracle service: %w", err)
-	}
-	s.services = append(s.services, oracleSvc)
-
 	s.info = Info{
-		RPCURL:         s.chain.RPCURL(),
-		WSURL:          s.chain.WSURL(),
-		Magic:          s.chain.Magic(),
-		BlockTimeMS:    s.chain.BlockTime().Milliseconds(),
+		RPCURL:         s.net.rpcURL,
+		WSURL:          s.net.wsURL,
+		Magic:          s.net.magic,
+		BlockTimeMS:    s.net.blockTime.Milliseconds(),
 		Gateway:        "0x" + s.gateway.StringLE(),
 		Lottery:        "0x" + s.lottery.StringLE(),
 		OracleConsumer: "0x" + s.oracleConsumer.StringLE(),
-		ServiceKeys:    map[string]string{},
-		UserAccount:    userAccount,
-		UserAddress:    user.Address,
+		ServiceKeys: map[string]string{
+			vrf.ServiceName:    vrfKeys.Sign.PublicKey().StringCompressed(),
+			oracle.ServiceName: oracleKey.PublicKey().StringCompressed(),
+		},
+		UserAccount: userAccount,
+		UserAddress: user.Address,
 	}
-	for _, svc := range s.services {
-		if svc.signKey != nil {
-			s.info.ServiceKeys[svc.name] = svc.signKey.StringCompressed()
+	if err := writeInfo(s.cfg.DataDir, s.info); err != nil {
+		return err
+	}
+	return s.buildServices(ctx, keySet, treasury)
+}
+
+// AllServices lists every service a dev stack can run, in start order.
+var AllServices = []string{"accountpool", vrf.ServiceName, "secrets", oracle.ServiceName}
+
+// buildServices builds the services cfg.Services selects.
+func (s *Stack) buildServices(ctx context.Context, keySet serviceKeySet, treasury *wallet.Account) error {
+	var err error
+	if s.mesh, err = newMeshEnv(s.cfg.DataDir); err != nil {
+		return err
+	}
+	if s.demoCA == nil {
+		if s.demoCA, err = demo.LoadOrCreateServerCA(filepath.Join(s.cfg.DataDir, "demo")); err != nil {
+			return err
 		}
 	}
-	return writeInfo(s.cfg.DataDir, s.info)
+
+	selected := s.cfg.Services
+	if selected == nil {
+		selected = AllServices
+	}
+	for _, name := range selected {
+		var svc service
+		switch name {
+		case "accountpool":
+			svc, err = s.newAccountPool(ctx, treasury)
+		case vrf.ServiceName:
+			svc, err = s.newVRF(ctx, keySet.vrf)
+		case "secrets":
+			svc, err = s.newSecrets(ctx)
+		case oracle.ServiceName:
+			svc, err = s.newOracle(ctx, keySet.oracle)
+		default:
+			return fmt.Errorf("unknown service %q: want one of %v", name, AllServices)
+		}
+		if err != nil {
+			return fmt.Errorf("set up %s service: %w", name, err)
+		}
+		s.services = append(s.services, svc)
+	}
+	return nil
 }
 
 func (s *Stack) deployGateway(ctx context.Context) error {
@@ -299,6 +349,11 @@ func (s *Stack) Close() error {
 	for _, svc := range s.services {
 		errs = append(errs, svc.close())
 	}
-	errs = append(errs, s.chain.Close())
+	if s.chain != nil {
+		errs = append(errs, s.chain.Close())
+	}
+	if s.ownClient != nil {
+		s.ownClient.Close()
+	}
 	return errors.Join(errs...)
 }

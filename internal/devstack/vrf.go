@@ -17,7 +17,7 @@ func (s *Stack) newVRF(ctx context.Context, keys serviceKeys) (service, error) {
 		key:         keys.Sign,
 		concurrency: 2,
 		answerer: func(*mesh.Client) (responder.Answerer, error) {
-			return vrf.NewAnswerer(s.chain.Magic(), s.gateway, keys.VRF), nil
+			return vrf.NewAnswerer(s.net.magic, s.gateway, keys.VRF), nil
 		},
 	})
 }

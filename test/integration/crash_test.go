@@ -90,7 +90,7 @@ func sendRequests(t *testing.T, client *rpcclient.Client, user *wallet.Account, 
 	return hashes
 }
 
-func waitIncluded(t *testing.T, client *rpcclient.Client, hashes ...util.Uint256) {
+func waitIncluded(t *testing.T, client blockNotifier, hashes ...util.Uint256) {
 	t.Helper()
 	for _, h := range hashes {
 		require.Eventually(t, func() bool {
@@ -122,6 +122,7 @@ type blockNotifier interface {
 	GetBlockCount() (uint32, error)
 	GetBlockHash(index uint32) (util.Uint256, error)
 	GetBlockNotifications(util.Uint256, *neorpc.NotificationFilter) (*result.BlockNotifications, error)
+	GetTransactionHeight(util.Uint256) (uint32, error)
 }
 
 // waitAllFulfilled waits until every request the Gateway emitted is

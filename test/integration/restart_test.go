@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient/actor"
+	"github.com/nspcc-dev/neo-go/pkg/util"
 	"github.com/stretchr/testify/require"
 
 	"github.com/neo-service-layer/servicelayer/internal/binding"
@@ -34,10 +35,12 @@ func TestAccountPoolRestartMidLoad(t *testing.T) {
 	require.NoError(t, err)
 	act, err := actor.NewSimple(client, user)
 	require.NoError(t, err)
+	var sent []util.Uint256
 	send := func(n int) {
 		for i := range n {
-			_, _, err := act.SendCall(lottery, "requestRandom", int64(1+i%3))
+			h, _, err := act.SendCall(lottery, "requestRandom", int64(1+i%3))
 			require.NoError(t, err)
+			sent = append(sent, h)
 		}
 	}
 
@@ -45,6 +48,7 @@ func TestAccountPoolRestartMidLoad(t *testing.T) {
 	time.Sleep(blockTime * 3 / 2)
 	require.NoError(t, stack.RestartService(ctx, poolapi.ServiceName))
 	send(15)
+	waitIncluded(t, client, sent...)
 
 	created := waitAllFulfilled(t, client, gateway)
 	require.Len(t, created, 30)

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/neo-service-layer/servicelayer/internal/devstack"
+)
+
+// newChainCommand runs the dev chain alone, for a cluster of processes.
+func newChainCommand(root *rootOptions) *cobra.Command {
+	var dataDir string
+	var blockTime time.Duration
+	cmd := &cobra.Command{
+		Use:   "chain",
+		Short: "Run the dev chain with the contracts deployed, for services started with serve",
+		Long: `Chain starts the embedded Neo N3 chain, deploys the contracts, funds the dev
+accounts and registers the service keys, exactly as dev does, but runs no
+service. Start the services as separate processes with
+"servicelayer serve SERVICE --data-dir DIR" on the same data directory; they
+find the chain and each other through files in it.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			log, err := root.logger()
+			if err != nil {
+				return err
+			}
+			stack, err := devstack.Start(cmd.Context(), devstack.Config{
+				DataDir:   dataDir,
+				BlockTime: blockTime,
+				Services:  []string{},
+				Log:       log,
+			})
+			if err != nil {
+				return err
+			}
+			defer closeStack(stack, log)
+
+			info := stack.Info()
+			log.Info("dev chain ready", "rpc_url", info.RPCURL, "gateway", info.Gateway, "data_dir", dataDir)
+			fmt.Fprintf(cmd.OutOrStdout(), "RPC:     %s\nGateway: %s\nData:    %s\n", info.RPCURL, info.Gateway, dataDir)
+			return stack.Run(cmd.Context())
+		},
+	}
+	cmd.Flags().StringVar(&dataDir, "data-dir", devstack.DefaultDataDir, "directory for the chain, keys and databases")
+	cmd.Flags().DurationVar(&blockTime, "block-time", time.Second, "block interval, 10ms to 30s")
+	return cmd
+}
+
+// newServeCommand runs services as their own process against a chain
+// started by chain or dev.
+func newServeCommand(root *rootOptions) *cobra.Command {
+	var dataDir string
+	cmd := &cobra.Command{
+		Use:   "serve SERVICE...",
+		Short: "Run services as their own process against the dev chain in the data directory",
+		Long: fmt.Sprintf(`Serve runs the named services (%v) in this process, each with
+its own database in the data directory and its own mesh listener, against
+the chain that "servicelayer chain" runs on the same data directory. It
+publishes its mesh addresses in the data directory, so services in other
+processes find it, also after a restart on a new port.`, devstack.AllServices),
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			log, err := root.logger()
+			if err != nil {
+				return err
+			}
+			stack, err := devstack.Attach(cmd.Context(), devstack.Config{DataDir: dataDir, Services: args, Log: log})
+			if err != nil {
+				return err
+			}
+			defer closeStack(stack, log)
+
+			log.Info("services started", "services", args, "data_dir", dataDir)
+			return stack.Run(cmd.Context())
+		},
+	}
+	cmd.Flags().StringVar(&dataDir, "data-dir", devstack.DefaultDataDir, "data directory of the running dev chain")
+	return cmd
+}
+
+// newDemoCommand runs the scripted tour against a running cluster.
+func newDemoCommand(root *rootOptions) *cobra.Command {
+	var dataDir string
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run the scripted tour against a running dev chain and its services",
+		Long: `Demo runs the same tour as "dev --demo" against the chain and services that
+"servicelayer chain" and "servicelayer serve" run on the data directory,
+prints the JSON report on stdout and exits with status 1 if any step failed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			log, err := root.logger()
+			if err != nil {
+				return err
+			}
+			stack, err := devstack.Attach(cmd.Context(), devstack.Config{DataDir: dataDir, Services: []string{}, Log: log})
+			if err != nil {
+				return err
+			}
+			defer closeStack(stack, log)
+
+			rep, err := stack.Demo(cmd.Context())
+			if err != nil {
+				return err
+			}
+			enc := json.NewEncoder(cmd.OutOrStdout())
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(rep); err != nil {
+				return fmt.Errorf("write report: %w", err)
+			}
+			if !rep.OK {
+				return exitError{code: 1}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dataDir, "data-dir", devstack.DefaultDataDir, "data directory of the running dev chain")
+	return cmd
+}
+
+func closeStack(stack *devstack.Stack, log *slog.Logger) {
+	if err := stack.Close(); err != nil {
+		log.Error("close dev stack", "error", err)
+	}
+}
