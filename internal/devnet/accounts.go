@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"path/filepath"
 
 	"github.com/nspcc-dev/neo-go/pkg/encoding/address"
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient/gas"
@@ -61,4 +62,28 @@ func (c *Chain) Fund(ctx context.Context, to util.Uint160, amount int64) error {
 
 	c.log.Info("account funded", "address", addr, "datoshi", missing, "tx_hash", h.StringLE())
 	return nil
+}
+
+// LoadAccount reads the existing dev account called name from the
+// accounts wallet in dataDir, unlocked, without starting a chain. Other
+// processes of a dev cluster use it to sign with accounts the chain
+// process created. It never creates an account.
+func LoadAccount(dataDir, name string) (*wallet.Account, error) {
+	path := filepath.Join(dataDir, accountsWalletFile)
+	w, err := wallet.NewWalletFromFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read accounts wallet %s: %w", path, err)
+	}
+	for _, stored := range w.Accounts {
+		if stored.Label != name {
+			continue
+		}
+		acc, err := wallet.NewAccountFromEncryptedWIF(stored.EncryptedWIF, DevPassword, w.Scrypt)
+		if err != nil {
+			return nil, fmt.Errorf("decrypt account %q in %s: %w", name, path, err)
+		}
+		acc.Label = name
+		return acc, nil
+	}
+	return nil, fmt.Errorf("no dev account %q in %s: start the chain first", name, path)
 }
