@@ -11,7 +11,9 @@ import (
 
 	"github.com/neo-service-layer/servicelayer/internal/demo"
 	poolapi "github.com/neo-service-layer/servicelayer/services/accountpool/api"
+	"github.com/neo-service-layer/servicelayer/services/oracle"
 	secretsapi "github.com/neo-service-layer/servicelayer/services/secrets/api"
+	"github.com/neo-service-layer/servicelayer/services/vrf"
 )
 
 // service is one service the stack runs.
@@ -97,8 +99,12 @@ func (s *Stack) Demo(ctx context.Context) (*demo.Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	pool := poolapi.NewClient(meshClient)
+	if err := waitServiceAccountsFunded(ctx, pool, []string{vrf.ServiceName, oracle.ServiceName}); err != nil {
+		s.cfg.Log.Warn("service accounts not funded yet, the first steps may take longer", "error", err)
+	}
 	rep, err := demo.Run(ctx, demo.Env{
-		Pool:        poolapi.NewClient(meshClient),
+		Pool:        pool,
 		Client:      s.net.client,
 		User:        user,
 		Gateway:     s.gateway,
@@ -121,4 +127,45 @@ func (s *Stack) Demo(ctx context.Context) (*demo.Report, error) {
 
 func (s *Stack) logger(component string) *slog.Logger {
 	return s.cfg.Log.With("component", component)
+}
+
+// waitServiceAccountsFunded waits, for at most 30 s, until each of holders
+// holds AccountPool accounts and all of them have GAS, so the tour
+// measures the services and not the first top-up.
+func waitServiceAccountsFunded(ctx context.Context, pool *poolapi.Client, holders []string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		balances, err := pool.Balances(ctx, false)
+		if err == nil && holdersFunded(balances, holders) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			if err != nil {
+				return err
+			}
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func holdersFunded(balances []poolapi.AccountBalance, holders []string) bool {
+	funded := map[string]bool{}
+	for _, b := range balances {
+		if b.Holder == "" {
+			continue
+		}
+		if b.GAS < devTopUpBelow {
+			return false
+		}
+		funded[b.Holder] = true
+	}
+	for _, h := range holders {
+		if !funded[h] {
+			return false
+		}
+	}
+	return true
 }
