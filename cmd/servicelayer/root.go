@@ -24,7 +24,7 @@ func newRootCommand() *cobra.Command {
 	cmd.PersistentFlags().StringVar(&opts.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 
 	cmd.AddCommand(newDevCommand(opts), newVerifyCommand(opts), newChainCommand(opts), newServeCommand(opts),
-		newDemoCommand(opts), newManifestCommand(opts))
+		newDemoCommand(opts), newManifestCommand(opts), newSecretsCommand(opts))
 	return cmd
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/nspcc-dev/neo-go/pkg/wallet"
 
 	"github.com/neo-service-layer/servicelayer/internal/devnet"
+	"github.com/neo-service-layer/servicelayer/internal/mesh"
 )
 
 // network is how services reach the chain, whether it runs in this
@@ -133,4 +134,24 @@ func (r fileResolver) publish(service, addr string) error {
 		return fmt.Errorf("publish %s address: %w", service, err)
 	}
 	return writeFileAtomic(filepath.Join(r.dir, service), []byte(addr), 0o600)
+}
+
+// MeshClient returns a mesh client with identity for the services of the
+// dev stack on dataDir, with a certificate from the data directory's dev
+// CA. Client commands use it with identity "cli".
+func MeshClient(dataDir, identity string) (*mesh.Client, error) {
+	env, err := newMeshEnv(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := env.ca.IssueCert(identity)
+	if err != nil {
+		return nil, fmt.Errorf("issue %s certificate: %w", identity, err)
+	}
+	return mesh.NewClient(mesh.ClientConfig{
+		Service:     identity,
+		Certificate: cert,
+		Roots:       env.ca.Roots(),
+		Resolver:    env.resolver,
+	})
 }
