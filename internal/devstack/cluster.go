@@ -16,8 +16,8 @@ import (
 	"github.com/neo-service-layer/servicelayer/internal/mesh"
 )
 
-// network is how services reach the chain, whether it runs in this
-// process or another.
+// network holds the chain endpoints services use, whether the chain runs in
+// this process or another.
 type network struct {
 	rpcURL    string
 	wsURL     string
@@ -107,8 +107,8 @@ func trim0x(s string) string {
 	return s
 }
 
-// addrDir is where the services of a dev stack publish their mesh
-// addresses, one file per service, for the other processes.
+// addrDir returns the directory where the services of a dev stack publish
+// their mesh addresses, one file per service, for the other processes.
 func addrDir(dataDir string) string {
 	return filepath.Join(dataDir, "mesh", "addr")
 }
