@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -54,7 +55,7 @@ find the chain and each other through files in it.`,
 // newServeCommand runs services as their own process against a chain
 // started by chain or dev.
 func newServeCommand(root *rootOptions) *cobra.Command {
-	var dataDir string
+	var dataDir, postgresDSN, schemaPrefix string
 	cmd := &cobra.Command{
 		Use:   "serve SERVICE...",
 		Short: "Run services as their own process against the dev chain in the data directory",
@@ -69,7 +70,16 @@ processes find it, also after a restart on a new port.`, devstack.AllServices),
 			if err != nil {
 				return err
 			}
-			stack, err := devstack.Attach(cmd.Context(), devstack.Config{DataDir: dataDir, Services: args, Log: log})
+			if postgresDSN == "" {
+				postgresDSN = os.Getenv("SL_POSTGRES_DSN")
+			}
+			stack, err := devstack.Attach(cmd.Context(), devstack.Config{
+				DataDir:              dataDir,
+				Services:             args,
+				PostgresDSN:          postgresDSN,
+				PostgresSchemaPrefix: schemaPrefix,
+				Log:                  log,
+			})
 			if err != nil {
 				return err
 			}
@@ -80,6 +90,9 @@ processes find it, also after a restart on a new port.`, devstack.AllServices),
 		},
 	}
 	cmd.Flags().StringVar(&dataDir, "data-dir", devstack.DefaultDataDir, "data directory of the running dev chain")
+	cmd.Flags().StringVar(&postgresDSN, "postgres-dsn", "",
+		"store the services in PostgreSQL (one schema per service) instead of SQLite files; default $SL_POSTGRES_DSN")
+	cmd.Flags().StringVar(&schemaPrefix, "postgres-schema-prefix", "", "prefix of the services' schema names")
 	return cmd
 }
 

@@ -128,10 +128,19 @@ func loadOrCreateSeed(path string) (accountpool.Seed, error) {
 // openDB opens service's SQLite database in the data directory and runs
 // the chain migrations and the service's own.
 func (s *Stack) openDB(ctx context.Context, service string, migrate func(context.Context, *store.DB) error) (*store.DB, error) {
-	db, err := store.Open(ctx, store.Config{
+	cfg := store.Config{
 		Path: filepath.Join(s.cfg.DataDir, service+".db"),
 		Log:  s.logger("store"),
-	})
+	}
+	if s.cfg.PostgresDSN != "" {
+		cfg = store.Config{
+			Driver: store.DriverPostgres,
+			DSN:    s.cfg.PostgresDSN,
+			Schema: s.cfg.PostgresSchemaPrefix + service,
+			Log:    s.logger("store"),
+		}
+	}
+	db, err := store.Open(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -52,6 +52,12 @@ type Config struct {
 	// AllServices). An empty, non-nil list runs none, as the chain process
 	// of a dev cluster does.
 	Services []string
+	// PostgresDSN, when set, stores every service in PostgreSQL, one
+	// schema per service, instead of SQLite files in DataDir.
+	PostgresDSN string
+	// PostgresSchemaPrefix prefixes each service's schema name (default
+	// none), so several stacks can share one database.
+	PostgresSchemaPrefix string
 	// BlockTime is the block interval (default 1s).
 	BlockTime time.Duration
 	// Log receives every component's logs (default slog.Default()).

@@ -5,13 +5,17 @@ package integration
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
+	// Registers the "pgx" database/sql driver.
+	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient"
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient/actor"
 	"github.com/nspcc-dev/neo-go/pkg/util"
@@ -32,9 +36,17 @@ func TestClusterTourAndAccountPoolKill(t *testing.T) {
 	startProcess(t, dir, "chain", "chain", "--data-dir", dir, "--block-time", blockTime.String())
 	info := waitInfo(t, dir)
 
+	// With PostgreSQL available (scripts/test starts one), the services
+	// store their state there, one schema per service, as in production.
+	serveArgs := []string{"--data-dir", dir}
+	if dsn := os.Getenv("SL_TEST_POSTGRES_DSN"); dsn != "" {
+		prefix := postgresSchemaPrefix(t, dsn)
+		serveArgs = append(serveArgs, "--postgres-dsn", dsn, "--postgres-schema-prefix", prefix)
+	}
+
 	procs := map[string]*exec.Cmd{}
 	for _, svc := range devstack.AllServices {
-		procs[svc] = startProcess(t, dir, "serve-"+svc, "serve", svc, "--data-dir", dir)
+		procs[svc] = startProcess(t, dir, "serve-"+svc, append([]string{"serve", svc}, serveArgs...)...)
 		waitLogLine(t, filepath.Join(dir, "serve-"+svc+".log"), "services started")
 	}
 
@@ -62,7 +74,8 @@ func TestClusterTourAndAccountPoolKill(t *testing.T) {
 		if i == 9 {
 			require.NoError(t, procs["accountpool"].Process.Kill())
 			_ = procs["accountpool"].Wait()
-			procs["accountpool"] = startProcess(t, dir, "serve-accountpool-2", "serve", "accountpool", "--data-dir", dir)
+			procs["accountpool"] = startProcess(t, dir, "serve-accountpool-2",
+				append([]string{"serve", "accountpool"}, serveArgs...)...)
 		}
 	}
 	waitIncluded(t, client, sent...)
@@ -130,4 +143,21 @@ func connectWS(t *testing.T, url string) *rpcclient.WSClient {
 	require.NoError(t, client.Init())
 	t.Cleanup(client.Close)
 	return client
+}
+
+// postgresSchemaPrefix returns a schema prefix unique to this test and
+// drops the schemas made with it when the test ends.
+func postgresSchemaPrefix(t *testing.T, dsn string) string {
+	t.Helper()
+	prefix := fmt.Sprintf("cluster%d_", time.Now().UnixNano()%1_000_000_000)
+	t.Cleanup(func() {
+		db, err := sql.Open("pgx", dsn)
+		require.NoError(t, err)
+		defer db.Close()
+		for _, svc := range devstack.AllServices {
+			_, err := db.Exec("DROP SCHEMA IF EXISTS " + prefix + svc + " CASCADE")
+			require.NoError(t, err)
+		}
+	})
+	return prefix
 }
