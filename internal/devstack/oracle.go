@@ -32,7 +32,7 @@ func (s *Stack) newOracle(ctx context.Context, key *keys.PrivateKey) (service, e
 	return s.newResponderService(ctx, responderSpec{
 		name:        oracle.ServiceName,
 		key:         key,
-		concurrency: 4,
+		concurrency: 32,
 		answerer: func(meshClient *mesh.Client) (responder.Answerer, error) {
 			secrets := oracle.NewMeshSecrets(secretsapi.NewClient(meshClient), s.cfg.Log)
 			return oracle.NewAnswerer(fetcher, secrets)

@@ -28,6 +28,14 @@ func (s *Stack) newSecrets(ctx context.Context) (service, error) {
 		db.Close()
 		return service{}, err
 	}
+	// A broken audit chain means someone edited the database behind the
+	// service's back. The service still starts, so owners keep access,
+	// but the break is reported on every start until it is investigated.
+	if err := svc.VerifyAudit(ctx); err != nil {
+		s.cfg.Log.Error("secrets audit log does not verify: entries were changed or removed", "error", err)
+	} else {
+		s.logger("secrets").Info("secrets audit log verified")
+	}
 	srv, err := s.meshServer(secretsapi.ServiceName, svc.Endpoints())
 	if err != nil {
 		db.Close()

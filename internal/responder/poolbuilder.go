@@ -51,7 +51,7 @@ type PoolBuilderConfig struct {
 	RPC actor.RPCActor
 	// Purpose labels the lease in the pool (default "fulfil").
 	Purpose string
-	// Accounts is how many accounts to lease (default 2).
+	// Accounts is how many accounts to lease (default 4).
 	Accounts int
 	// LeaseTTL is how long a lease lasts (default 10m). The lease is
 	// replaced when less than a quarter of it is left.
@@ -71,7 +71,7 @@ func NewPoolBuilder(cfg PoolBuilderConfig) (*PoolBuilder, error) {
 		cfg.Purpose = "fulfil"
 	}
 	if cfg.Accounts == 0 {
-		cfg.Accounts = 2
+		cfg.Accounts = 4
 	}
 	if cfg.LeaseTTL == 0 {
 		cfg.LeaseTTL = 10 * time.Minute
@@ -133,6 +133,10 @@ func (b *PoolBuilder) build(ctx context.Context, method string, args ...any) (*t
 		errors.Is(err, poolapi.ErrLeaseReleased) {
 		b.dropLease()
 		tx, err = b.buildOnce(ctx, method, args...)
+	}
+	if errors.Is(err, poolapi.ErrInsufficientFunds) {
+		// The pool tops accounts up every block, so this passes soon.
+		err = fmt.Errorf("%w: %w", ErrBusy, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("build %s through accountpool: %w", method, err)

@@ -65,6 +65,12 @@ type warmer interface {
 // with a failure instead, and expires it if even that is too expensive.
 var ErrTooExpensive = errors.New("transaction exceeds the fee cap")
 
+// ErrBusy is returned by a FulfilBuilder for a condition that clears
+// within a block or two, such as pool accounts waiting for a top-up; the
+// request is tried again after at most a second instead of the growing
+// backoff.
+var ErrBusy = errors.New("temporarily unable to send")
+
 // DefaultMaxSystemFee caps the system fee of one fulfil transaction: 20 GAS
 // covers a 500-word VRF result, whose storage alone costs about 16.5 GAS.
 const DefaultMaxSystemFee = 2_000_000_000

@@ -3,6 +3,7 @@ package responder
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -135,7 +136,8 @@ func (r *Responder) replaceTooExpensive(ctx context.Context, s stored, cause err
 		return
 	}
 
-	reason := []byte("fulfilment would exceed the fee cap: " + cause.Error())
+	reason := []byte(fmt.Sprintf("fulfilment would cost more than the service pays for one request (%d GAS)",
+		DefaultMaxSystemFee/100_000_000))
 	msg := result.Message(r.cfg.Magic, r.cfg.Gateway.Hash(), s.ID, r.cfg.Service, result.Error, reason)
 	sig := result.Sign(r.cfg.SignKey, msg)
 	if err := replaceAnswer(ctx, r.cfg.DB, s.ID, result.Error, reason, sig, r.now()); err != nil {
@@ -169,6 +171,9 @@ func (r *Responder) retryLater(ctx context.Context, s stored, step string, cause
 	}
 	attempts := s.Attempts + 1
 	delay := retryDelay(attempts)
+	if errors.Is(cause, ErrBusy) {
+		delay = min(delay, time.Second)
+	}
 	now := r.now()
 	if err := deferRetry(ctx, r.cfg.DB, s.ID, attempts, now.Add(delay), step+": "+cause.Error(), now); err != nil {
 		r.log.Error("record retry", "request_id", s.ID, "error", err)

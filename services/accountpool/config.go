@@ -21,6 +21,8 @@ const OneGAS int64 = 100_000_000
 const (
 	DefaultPoolSize         = 100
 	DefaultMaxLeaseAccounts = 16
+	// DefaultMaxHolderAccounts is the default of Config.MaxHolderAccounts.
+	DefaultMaxHolderAccounts = 32
 	DefaultLeaseTTL         = 10 * time.Minute
 	DefaultMaxLeaseTTL      = 24 * time.Hour
 	DefaultSweepInterval    = 5 * time.Second
@@ -68,6 +70,10 @@ type Config struct {
 	// MaxLeaseAccounts is the most accounts one lease may take (default 16,
 	// or the pool size if that is smaller).
 	MaxLeaseAccounts int
+	// MaxHolderAccounts is the most accounts one holder's open leases may
+	// hold together (default 32, or the pool size if that is smaller), so
+	// that one service cannot take every account.
+	MaxHolderAccounts int
 	// DefaultLeaseTTL is the lease duration when a request gives none
 	// (default 10m).
 	DefaultLeaseTTL time.Duration
@@ -92,6 +98,7 @@ func (c Config) WithDefaults() Config {
 	setDefault(&c.TopUpTo, DefaultTopUpTo)
 	setDefault(&c.PoolSize, DefaultPoolSize)
 	setDefault(&c.MaxLeaseAccounts, min(DefaultMaxLeaseAccounts, c.PoolSize))
+	setDefault(&c.MaxHolderAccounts, min(DefaultMaxHolderAccounts, c.PoolSize))
 	setDefault(&c.DefaultLeaseTTL, DefaultLeaseTTL)
 	setDefault(&c.MaxLeaseTTL, DefaultMaxLeaseTTL)
 	setDefault(&c.SweepInterval, DefaultSweepInterval)

@@ -66,6 +66,9 @@ func (p *Pool) Lease(ctx context.Context, holder, purpose string, count int, ttl
 	now := p.now()
 	l := Lease{ID: id, Holder: holder, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	err = p.db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := p.checkHolderQuota(ctx, tx, holder, count); err != nil {
+			return err
+		}
 		if err := insertLease(ctx, tx, l); err != nil {
 			return err
 		}
@@ -257,4 +260,24 @@ func accountIndexes(accounts []Account) []int64 {
 		out[i] = a.Index
 	}
 	return out
+}
+
+// countHolderAccounts counts the accounts a holder's open leases hold.
+const countHolderAccounts = `SELECT COUNT(*) FROM accountpool_accounts a
+JOIN accountpool_leases l ON a.lease_id = l.id
+WHERE l.holder = $1 AND l.released_at IS NULL`
+
+// checkHolderQuota rejects a lease that would give holder more than
+// MaxHolderAccounts accounts, so one holder cannot take the whole pool
+// and stop the other services.
+func (p *Pool) checkHolderQuota(ctx context.Context, tx *sql.Tx, holder string, count int) error {
+	var held int
+	if err := tx.QueryRowContext(ctx, countHolderAccounts, holder).Scan(&held); err != nil {
+		return fmt.Errorf("count accounts of %s: %w", holder, err)
+	}
+	if held+count > p.cfg.MaxHolderAccounts {
+		return fmt.Errorf("%w: %s holds %d accounts, %d more would pass its limit of %d",
+			ErrPoolExhausted, holder, held, count, p.cfg.MaxHolderAccounts)
+	}
+	return nil
 }

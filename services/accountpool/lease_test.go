@@ -233,7 +233,7 @@ func TestLeaseRejectsInvalidRequest(t *testing.T) {
 func TestConcurrentLeasesNeverShareAccounts(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "shared.db")
-	small := func(c *accountpool.Config) { c.PoolSize = 40 }
+	small := func(c *accountpool.Config) { c.PoolSize, c.MaxHolderAccounts = 40, 40 }
 	pools := []*accountpool.Pool{
 		newOfflinePool(t, openDB(t, path), newClock(), small),
 		newOfflinePool(t, openDB(t, path), newClock(), small),
@@ -285,4 +285,24 @@ func unsignedTx(sender util.Uint160) *transaction.Transaction {
 	tx.Signers = []transaction.Signer{{Account: sender, Scopes: transaction.None}}
 	tx.Scripts = []transaction.Witness{{}}
 	return tx
+}
+
+func TestLeaseHolderQuota(t *testing.T) {
+	ctx := context.Background()
+	p := newOfflinePool(t, openDB(t, ""), newClock(), func(c *accountpool.Config) {
+		c.PoolSize, c.MaxHolderAccounts = 10, 4
+	})
+
+	first, err := p.Lease(ctx, "mixer", "", 3, 0)
+	require.NoError(t, err)
+	_, err = p.Lease(ctx, "mixer", "", 2, 0)
+	require.ErrorIs(t, err, accountpool.ErrPoolExhausted)
+	require.ErrorContains(t, err, "limit of 4")
+
+	// Another holder still gets accounts, and releasing frees the quota.
+	_, err = p.Lease(ctx, "vrf", "", 4, 0)
+	require.NoError(t, err)
+	require.NoError(t, p.Release(ctx, "mixer", first.ID))
+	_, err = p.Lease(ctx, "mixer", "", 2, 0)
+	require.NoError(t, err)
 }
