@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/trace"
+	"golang.org/x/net/netutil"
 )
 
 // HealthPath is the GET route every server serves to any verified mesh
@@ -58,6 +59,10 @@ type ServerConfig struct {
 	// ShutdownTimeout bounds the wait for in-flight requests when Run's
 	// context ends (default 10s).
 	ShutdownTimeout time.Duration
+	// MaxConnections caps the connections open at once, handshaking or
+	// not (default 1024); more wait in the kernel's accept queue. It keeps
+	// a flood of slow clients from using up the process's descriptors.
+	MaxConnections int
 	// Health reports whether the service can serve; nil means always.
 	Health func(ctx context.Context) error
 	// Metrics receives the server's series; nil keeps them unexported.
@@ -91,6 +96,9 @@ func (c *ServerConfig) setDefaults() {
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 10 * time.Second
 	}
+	if c.MaxConnections == 0 {
+		c.MaxConnections = 1024
+	}
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
@@ -110,7 +118,8 @@ func (c *ServerConfig) Validate() error {
 	if c.Roots == nil {
 		return errors.New("invalid mesh server config: roots missing")
 	}
-	if c.IdempotencyTTL < 0 || c.MaxBodyBytes < 0 || c.ReplayCacheEntries < 0 || c.ShutdownTimeout < 0 {
+	if c.IdempotencyTTL < 0 || c.MaxBodyBytes < 0 || c.ReplayCacheEntries < 0 || c.ShutdownTimeout < 0 ||
+		c.MaxConnections < 0 {
 		return errors.New("invalid mesh server config: negative limit")
 	}
 
@@ -196,9 +205,12 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 		Handler:           http.HandlerFunc(s.serve),
 		TLSConfig:         s.tls,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+		// Bodies are at most MaxBodyBytes; a client that trickles one in
+		// slower than this holds its connection no longer.
+		ReadTimeout:    30 * time.Second,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelDebug),
 	}
 
 	return s, nil
@@ -237,7 +249,7 @@ func (s *Server) Listen() (net.Addr, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
-	s.listener = l
+	s.listener = netutil.LimitListener(l, s.cfg.MaxConnections)
 
 	return l.Addr(), nil
 }
