@@ -54,7 +54,10 @@ func (s *Stack) newAccountPool(ctx context.Context, treasury *wallet.Account) (s
 		Treasury:   treasury,
 		TopUpBelow: devTopUpBelow,
 		TopUpTo:    devTopUpTo,
-		Log:        s.cfg.Log,
+		// Dev chains run long demos and benchmarks; production keeps the
+		// pool's tighter default.
+		MaxTopUpPerDay: 20 * devTopUpTo,
+		Log:            s.cfg.Log,
 	})
 	if err != nil {
 		closeAll()

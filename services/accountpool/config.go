@@ -23,12 +23,14 @@ const (
 	DefaultMaxLeaseAccounts = 16
 	// DefaultMaxHolderAccounts is the default of Config.MaxHolderAccounts.
 	DefaultMaxHolderAccounts = 32
-	DefaultLeaseTTL         = 10 * time.Minute
-	DefaultMaxLeaseTTL      = 24 * time.Hour
-	DefaultSweepInterval    = 5 * time.Second
-	DefaultPollInterval     = time.Second
-	DefaultTopUpBelow       = 1 * OneGAS
-	DefaultTopUpTo          = 5 * OneGAS
+	// DefaultMaxTopUpPerDay is the default of Config.MaxTopUpPerDay: 100 GAS.
+	DefaultMaxTopUpPerDay int64 = 100 * 100_000_000
+	DefaultLeaseTTL             = 10 * time.Minute
+	DefaultMaxLeaseTTL          = 24 * time.Hour
+	DefaultSweepInterval        = 5 * time.Second
+	DefaultPollInterval         = time.Second
+	DefaultTopUpBelow           = 1 * OneGAS
+	DefaultTopUpTo              = 5 * OneGAS
 
 	// minLeaseTTL is the shortest lease accepted.
 	minLeaseTTL = time.Second
@@ -70,6 +72,10 @@ type Config struct {
 	// MaxLeaseAccounts is the most accounts one lease may take (default 16,
 	// or the pool size if that is smaller).
 	MaxLeaseAccounts int
+	// MaxTopUpPerDay is the most GAS, in datoshi, the treasury sends one
+	// account in any 24 hours (default 100 GAS). It bounds what a holder
+	// can drain from the treasury through its leased accounts.
+	MaxTopUpPerDay int64
 	// MaxHolderAccounts is the most accounts one holder's open leases may
 	// hold together (default 32, or the pool size if that is smaller), so
 	// that one service cannot take every account.
@@ -99,6 +105,7 @@ func (c Config) WithDefaults() Config {
 	setDefault(&c.PoolSize, DefaultPoolSize)
 	setDefault(&c.MaxLeaseAccounts, min(DefaultMaxLeaseAccounts, c.PoolSize))
 	setDefault(&c.MaxHolderAccounts, min(DefaultMaxHolderAccounts, c.PoolSize))
+	setDefault(&c.MaxTopUpPerDay, DefaultMaxTopUpPerDay)
 	setDefault(&c.DefaultLeaseTTL, DefaultLeaseTTL)
 	setDefault(&c.MaxLeaseTTL, DefaultMaxLeaseTTL)
 	setDefault(&c.SweepInterval, DefaultSweepInterval)
@@ -152,6 +159,9 @@ func (c Config) validate() error {
 	case c.Treasury != nil && (c.TopUpBelow < 0 || c.TopUpTo <= c.TopUpBelow):
 		return fmt.Errorf("top-up target %d datoshi must be above the threshold %d datoshi, which must not be negative",
 			c.TopUpTo, c.TopUpBelow)
+	case c.Treasury != nil && c.MaxTopUpPerDay < c.TopUpTo:
+		return fmt.Errorf("max top-up per day %d datoshi is below the top-up target %d datoshi: no account could be topped up",
+			c.MaxTopUpPerDay, c.TopUpTo)
 	}
 	return nil
 }

@@ -29,6 +29,9 @@ type Pool struct {
 	now    func() time.Time
 	random io.Reader
 	log    *slog.Logger
+	// capWarned limits the daily top-up cap warning to once a day per
+	// account.
+	capWarned warnedSet
 
 	// netMu guards network.
 	netMu sync.Mutex

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nspcc-dev/neo-go/pkg/core/transaction"
@@ -44,6 +45,11 @@ WHERE a.balance_height > 0 AND a.gas < $1
 ORDER BY a.idx`
 
 	nextTopUpSeqSQL = `SELECT COALESCE(MAX(seq), 0) + 1 FROM accountpool_topups WHERE account_idx = $1`
+
+	// sumRecentTopUpsSQL adds up an account's top-ups that were not
+	// abandoned, since a time in Unix milliseconds.
+	sumRecentTopUpsSQL = `SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM accountpool_topups
+WHERE account_idx = $1 AND created_at >= $2 AND state <> 'abandoned'`
 
 	insertTopUpSQL = `INSERT INTO accountpool_topups
 (account_idx, seq, amount, state, created_at, updated_at) VALUES ($1, $2, $3, 'pending', $4, $4)`
@@ -131,6 +137,13 @@ func (p *Pool) planTopUps(ctx context.Context) error {
 		now := p.now()
 		for _, c := range candidates {
 			t := topUp{Account: c.index, Amount: p.cfg.TopUpTo - c.gas}
+			within, err := p.withinDailyTopUp(ctx, tx, t, now)
+			if err != nil {
+				return err
+			}
+			if !within {
+				continue
+			}
 			if err := tx.QueryRowContext(ctx, nextTopUpSeqSQL, t.Account).Scan(&t.Seq); err != nil {
 				return fmt.Errorf("next top-up of account %d: %w", t.Account, err)
 			}
@@ -149,6 +162,48 @@ func (p *Pool) planTopUps(ctx context.Context) error {
 		p.log.Info("top-up planned", "account", t.Account, "seq", t.Seq, "datoshi", t.Amount)
 	}
 	return nil
+}
+
+// withinDailyTopUp reports whether t keeps its account's top-ups of the
+// last 24 hours within MaxTopUpPerDay. The cap bounds what a holder can
+// move out of the treasury by spending its accounts' GAS and letting the
+// pool refill them; a capped account is logged once a day.
+func (p *Pool) withinDailyTopUp(ctx context.Context, tx *sql.Tx, t topUp, now time.Time) (bool, error) {
+	var recent int64
+	since := now.Add(-24 * time.Hour).UnixMilli()
+	if err := tx.QueryRowContext(ctx, sumRecentTopUpsSQL, t.Account, since).Scan(&recent); err != nil {
+		return false, fmt.Errorf("sum top-ups of account %d: %w", t.Account, err)
+	}
+	if recent+t.Amount <= p.cfg.MaxTopUpPerDay {
+		return true, nil
+	}
+	if p.capWarned.add(t.Account, now) {
+		p.log.Warn("daily top-up cap reached, account not topped up",
+			"account", t.Account, "topped_up_datoshi", recent, "cap_datoshi", p.cfg.MaxTopUpPerDay)
+	}
+	return false, nil
+}
+
+// warnedSet remembers which accounts were warned about in the last day.
+// It is safe for concurrent use.
+type warnedSet struct {
+	mu sync.Mutex // guards at
+	at map[int64]time.Time
+}
+
+// add records a warning for account and reports whether none was recorded
+// in the 24 hours before now.
+func (w *warnedSet) add(account int64, now time.Time) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.at == nil {
+		w.at = map[int64]time.Time{}
+	}
+	if last, ok := w.at[account]; ok && now.Sub(last) < 24*time.Hour {
+		return false
+	}
+	w.at[account] = now
+	return true
 }
 
 type topUpCandidate struct {
