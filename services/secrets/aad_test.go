@@ -65,6 +65,28 @@ func TestOtherMasterKeyDoesNotOpen(t *testing.T) {
 	_, _, err = f.newService(t, other).Resolve(context.Background(), secrets.ResolveRequest{
 		Service: "oracle", Owner: ownerA, Name: "api", Contract: contractX,
 	})
-	require.ErrorIs(t, err, secrets.ErrUndecryptable)
-	require.ErrorContains(t, err, "sealed under master key "+f.key.ID())
+	// The access rules were authenticated under the first key too, so the
+	// request is denied before any decryption is tried.
+	require.ErrorIs(t, err, secrets.ErrDenied)
+}
+
+func TestForgedAccessRuleIgnored(t *testing.T) {
+	f := newFixture(t)
+	f.put(t, ownerA, "api", "value")
+
+	// Someone with write access to the database but not the master key
+	// adds allow rules for the oracle and a contract.
+	for _, rule := range [][2]string{{"service", "oracle"}, {"contract", contractX.StringLE()}} {
+		f.exec(t, `INSERT INTO secrets_acl (owner, name, kind, subject, effect, created_at)
+			VALUES ($1, 'api', $2, $3, 'allow', 0)`, ownerA.StringLE(), rule[0], rule[1])
+	}
+	_, _, err := f.resolve(ownerA, "api", 1, contractX)
+	require.ErrorIs(t, err, secrets.ErrDenied)
+	require.Contains(t, f.log.String(), "access rule with an invalid MAC ignored")
+
+	// Rules written by the service itself still work.
+	f.allow(t, ownerA, "api", contractX)
+	got, _, err := f.resolve(ownerA, "api", 1, contractX)
+	require.NoError(t, err)
+	require.Equal(t, "value", got)
 }

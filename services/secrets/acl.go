@@ -100,8 +100,9 @@ const selectSecretExists = `SELECT 1 FROM secrets WHERE owner = $1 AND name = $2
 const countOtherRules = `SELECT COUNT(*) FROM secrets_acl WHERE owner = $1 AND name = $2
 	AND NOT (kind = $3 AND subject = $4 AND effect = $5)`
 
-const insertRule = `INSERT INTO secrets_acl (owner, name, kind, subject, effect, created_at)
-	VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`
+const insertRule = `INSERT INTO secrets_acl (owner, name, kind, subject, effect, created_at, mac)
+	VALUES ($1, $2, $3, $4, $5, $6, $7)
+	ON CONFLICT (owner, name, kind, subject, effect) DO UPDATE SET mac = excluded.mac`
 
 const deleteRules = `DELETE FROM secrets_acl WHERE owner = $1 AND name = $2 AND kind = $3 AND subject = $4`
 
@@ -154,7 +155,8 @@ func (s *Service) writeRule(ctx context.Context, tx *sql.Tx, action string, owne
 	}
 
 	_, err = tx.ExecContext(ctx, insertRule,
-		owner.StringLE(), name, string(subject.Kind), subject.ID, effect, s.now().UnixMilli())
+		owner.StringLE(), name, string(subject.Kind), subject.ID, effect, s.now().UnixMilli(),
+		s.ruleMAC(owner, name, subject, effect))
 	return err
 }
 

@@ -93,7 +93,7 @@ func (s *Service) Metadata(ctx context.Context, owner util.Uint160, name string)
 	var m Metadata
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		m, err = readMetadata(ctx, tx, owner, name)
+		m, err = s.readMetadata(ctx, tx, owner, name)
 		return err
 	})
 	if err != nil {
@@ -102,7 +102,7 @@ func (s *Service) Metadata(ctx context.Context, owner util.Uint160, name string)
 	return m, nil
 }
 
-func readMetadata(ctx context.Context, tx *sql.Tx, owner util.Uint160, name string) (Metadata, error) {
+func (s *Service) readMetadata(ctx context.Context, tx *sql.Tx, owner util.Uint160, name string) (Metadata, error) {
 	m := Metadata{Name: name}
 	var created, updated, last int64
 	err := tx.QueryRowContext(ctx, selectSecret, owner.StringLE(), name).Scan(&created, &updated, &last)
@@ -121,7 +121,7 @@ func readMetadata(ctx context.Context, tx *sql.Tx, owner util.Uint160, name stri
 	}
 	m.LatestDeleted = len(m.Versions) == 0 || m.Versions[len(m.Versions)-1].Version != m.Latest
 
-	rs, err := loadRules(ctx, tx, owner, name)
+	rs, err := s.loadRules(ctx, tx, owner, name)
 	if err != nil {
 		return Metadata{}, err
 	}

@@ -89,7 +89,7 @@ func (s *Service) decide(ctx context.Context, tx *sql.Tx, req ResolveRequest) (r
 		return res, nil
 	}
 
-	rs, err := loadRules(ctx, tx, req.Owner, req.Name)
+	rs, err := s.loadRules(ctx, tx, req.Owner, req.Name)
 	if err != nil {
 		return res, err
 	}

@@ -2,7 +2,10 @@ package secrets
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"slices"
 
@@ -68,14 +71,18 @@ func addSubject(services []string, contracts []util.Uint160, s Subject) ([]strin
 	return services, append(contracts, h)
 }
 
-const selectRules = `SELECT kind, subject, effect FROM secrets_acl WHERE owner = $1 AND name = $2`
+const selectRules = `SELECT kind, subject, effect, mac FROM secrets_acl WHERE owner = $1 AND name = $2`
 
 // queryer is the query method that *sql.Tx and *sql.DB share.
 type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-func loadRules(ctx context.Context, q queryer, owner util.Uint160, name string) (rules, error) {
+// loadRules reads a secret's access list. An allow rule whose MAC does not
+// match was not written by this service, so it is ignored and logged; a
+// deny rule counts whatever its MAC, because honouring it can only
+// withhold a secret.
+func (s *Service) loadRules(ctx context.Context, q queryer, owner util.Uint160, name string) (rules, error) {
 	rows, err := q.QueryContext(ctx, selectRules, owner.StringLE(), name)
 	if err != nil {
 		return rules{}, fmt.Errorf("read access list: %w", err)
@@ -85,7 +92,8 @@ func loadRules(ctx context.Context, q queryer, owner util.Uint160, name string) 
 	r := rules{allow: map[Subject]bool{}, deny: map[Subject]bool{}}
 	for rows.Next() {
 		var kind, id, effect string
-		if err := rows.Scan(&kind, &id, &effect); err != nil {
+		var mac []byte
+		if err := rows.Scan(&kind, &id, &effect, &mac); err != nil {
 			return rules{}, fmt.Errorf("scan access rule: %w", err)
 		}
 		subject := Subject{Kind: SubjectKind(kind), ID: id}
@@ -93,6 +101,11 @@ func loadRules(ctx context.Context, q queryer, owner util.Uint160, name string) 
 		case effectDeny:
 			r.deny[subject] = true
 		case effectAllow:
+			if !hmac.Equal(mac, s.ruleMAC(owner, name, subject, effect)) {
+				s.log.ErrorContext(ctx, "access rule with an invalid MAC ignored: the database was changed outside the service",
+					"owner", owner.StringLE(), "name", name, "subject", subject.String())
+				continue
+			}
 			r.allow[subject] = true
 		}
 	}
@@ -100,4 +113,17 @@ func loadRules(ctx context.Context, q queryer, owner util.Uint160, name string) 
 		return rules{}, fmt.Errorf("read access list: %w", err)
 	}
 	return r, nil
+}
+
+// ruleMAC authenticates one access rule with the key derived from the
+// master key for rules, over length-prefixed fields.
+func (s *Service) ruleMAC(owner util.Uint160, name string, subject Subject, effect string) []byte {
+	mac := hmac.New(sha256.New, s.aclKey)
+	for _, field := range []string{owner.StringLE(), name, string(subject.Kind), subject.ID, effect} {
+		var n [4]byte
+		binary.BigEndian.PutUint32(n[:], uint32(len(field)))
+		mac.Write(n[:])
+		mac.Write([]byte(field))
+	}
+	return mac.Sum(nil)
 }

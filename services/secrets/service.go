@@ -52,9 +52,11 @@ type Service struct {
 	db       *store.DB
 	key      MasterKey
 	auditKey []byte
-	log      *slog.Logger
-	now      func() time.Time
-	rand     io.Reader
+	// aclKey authenticates access rules.
+	aclKey []byte
+	log    *slog.Logger
+	now    func() time.Time
+	rand   io.Reader
 }
 
 // New checks cfg and builds the service. It does not touch the database.
@@ -75,6 +77,7 @@ func New(cfg Config) (*Service, error) {
 		db:       cfg.DB,
 		key:      cfg.MasterKey,
 		auditKey: cfg.MasterKey.subkey("neo-service-layer/secrets/audit-head/v1"),
+		aclKey:   cfg.MasterKey.subkey("neo-service-layer/secrets/acl/v1"),
 		log:      cfg.Log.With("component", "secrets"),
 		now:      cfg.Now,
 		rand:     cfg.Rand,
