@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/neo-service-layer/servicelayer/internal/devstack"
+	"github.com/neo-service-layer/servicelayer/internal/enclave"
 )
 
 // newChainCommand runs the dev chain alone, for a cluster of processes.
@@ -56,6 +57,7 @@ find the chain and each other through files in it.`,
 // started by chain or dev.
 func newServeCommand(root *rootOptions) *cobra.Command {
 	var dataDir, postgresDSN, schemaPrefix string
+	var marble bool
 	cmd := &cobra.Command{
 		Use:   "serve SERVICE...",
 		Short: "Run services as their own process against the dev chain in the data directory",
@@ -73,13 +75,24 @@ processes find it, also after a restart on a new port.`, devstack.AllServices),
 			if postgresDSN == "" {
 				postgresDSN = os.Getenv("SL_POSTGRES_DSN")
 			}
-			stack, err := devstack.Attach(cmd.Context(), devstack.Config{
+			cfg := devstack.Config{
 				DataDir:              dataDir,
 				Services:             args,
 				PostgresDSN:          postgresDSN,
 				PostgresSchemaPrefix: schemaPrefix,
 				Log:                  log,
-			})
+			}
+			if marble {
+				if len(args) != 1 {
+					return fmt.Errorf("--marble runs one service per process, got %d", len(args))
+				}
+				m, err := enclave.Activate(cmd.Context(), enclave.Config{Service: args[0], Log: log})
+				if err != nil {
+					return fmt.Errorf("activate %s with the MarbleRun coordinator: %w", args[0], err)
+				}
+				cfg.Marble = m
+			}
+			stack, err := devstack.Attach(cmd.Context(), cfg)
 			if err != nil {
 				return err
 			}
@@ -93,6 +106,9 @@ processes find it, also after a restart on a new port.`, devstack.AllServices),
 	cmd.Flags().StringVar(&postgresDSN, "postgres-dsn", "",
 		"store the services in PostgreSQL (one schema per service) instead of SQLite files; default $SL_POSTGRES_DSN")
 	cmd.Flags().StringVar(&schemaPrefix, "postgres-schema-prefix", "", "prefix of the services' schema names")
+	cmd.Flags().BoolVar(&marble, "marble", false,
+		"run as a MarbleRun marble: activate with the coordinator named by EDG_MARBLE_COORDINATOR_ADDR "+
+			"(EDG_MARBLE_TYPE must be the service) and take the mesh identity and keys from it")
 	return cmd
 }
 

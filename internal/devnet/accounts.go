@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"os"
 	"path/filepath"
 
+	"github.com/nspcc-dev/neo-go/pkg/crypto/keys"
 	"github.com/nspcc-dev/neo-go/pkg/encoding/address"
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient/gas"
 	"github.com/nspcc-dev/neo-go/pkg/util"
@@ -86,4 +88,23 @@ func LoadAccount(dataDir, name string) (*wallet.Account, error) {
 		return acc, nil
 	}
 	return nil, fmt.Errorf("no dev account %q in %s: start the chain first", name, path)
+}
+
+// LoadCommittee returns the committee account of the chain in dataDir,
+// unlocked, without starting the chain: the 1-of-1 multisig of the
+// validator key, which owns the dev contracts. Dev cluster processes use
+// it for owner-only calls such as registering their service keys.
+func LoadCommittee(dataDir string) (*wallet.Account, error) {
+	if _, err := os.Stat(filepath.Join(dataDir, validatorWalletFile)); err != nil {
+		return nil, fmt.Errorf("committee wallet: %w (start the chain first)", err)
+	}
+	key, err := loadValidatorKey(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	acc := wallet.NewAccountFromPrivateKey(key)
+	if err := acc.ConvertMultisig(1, keys.PublicKeys{key.PublicKey()}); err != nil {
+		return nil, fmt.Errorf("build committee account: %w", err)
+	}
+	return acc, nil
 }

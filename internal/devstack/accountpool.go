@@ -35,7 +35,13 @@ const (
 // newAccountPool opens the pool's database and seed and builds the
 // service with its mesh server.
 func (s *Stack) newAccountPool(ctx context.Context, treasury *wallet.Account) (service, error) {
-	seed, err := loadOrCreateSeed(filepath.Join(s.cfg.DataDir, "keys", "accountpool.seed"))
+	var seed accountpool.Seed
+	var err error
+	if s.cfg.Marble != nil {
+		seed, err = marbleSeed(s.cfg.Marble)
+	} else {
+		seed, err = loadOrCreateSeed(filepath.Join(s.cfg.DataDir, "keys", "accountpool.seed"))
+	}
 	if err != nil {
 		return service{}, err
 	}

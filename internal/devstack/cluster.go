@@ -80,7 +80,7 @@ func (s *Stack) attach(ctx context.Context, info Info) error {
 		*c.dst = h
 	}
 
-	keySet, err := loadServiceKeys(s.cfg.DataDir)
+	keySet, err := s.attachKeys(ctx)
 	if err != nil {
 		return err
 	}
@@ -89,6 +89,24 @@ func (s *Stack) attach(ctx context.Context, info Info) error {
 		return err
 	}
 	return s.buildServices(ctx, keySet, treasury)
+}
+
+// attachKeys returns the service keys: from the key files of the data
+// directory, or, for a marble, derived from the coordinator's secrets and
+// registered on the Gateway.
+func (s *Stack) attachKeys(ctx context.Context) (serviceKeySet, error) {
+	m := s.cfg.Marble
+	if m == nil {
+		return loadServiceKeys(s.cfg.DataDir)
+	}
+	if len(s.cfg.Services) != 1 || s.cfg.Services[0] != m.Service() {
+		return serviceKeySet{}, fmt.Errorf("a marble of type %s runs only its own service, not %v", m.Service(), s.cfg.Services)
+	}
+	set, err := marbleServiceKeys(m)
+	if err != nil {
+		return serviceKeySet{}, err
+	}
+	return set, s.registerMarbleKeys(ctx, m, set)
 }
 
 // account returns the dev account called name, from the embedded chain

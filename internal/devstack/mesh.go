@@ -30,6 +30,12 @@ func newMeshEnv(dataDir string) (*meshEnv, error) {
 
 // client returns a mesh client with service's identity.
 func (s *Stack) meshClient(service string) (*mesh.Client, error) {
+	if m := s.cfg.Marble; m != nil && m.Service() == service {
+		cfg := m.ClientConfig(s.mesh.resolver)
+		cfg.Metrics = s.mesh.metrics
+		cfg.Log = s.cfg.Log.With("component", "mesh", "service", service)
+		return mesh.NewClient(cfg)
+	}
 	cert, err := s.mesh.ca.IssueCert(service)
 	if err != nil {
 		return nil, fmt.Errorf("issue %s certificate: %w", service, err)
@@ -47,18 +53,19 @@ func (s *Stack) meshClient(service string) (*mesh.Client, error) {
 // meshServer builds service's mesh server, binds a loopback port and
 // publishes the address to the other services.
 func (s *Stack) meshServer(service string, endpoints []mesh.Endpoint) (*mesh.Server, error) {
-	cert, err := s.mesh.ca.IssueCert(service)
-	if err != nil {
-		return nil, fmt.Errorf("issue %s certificate: %w", service, err)
+	var cfg mesh.ServerConfig
+	if m := s.cfg.Marble; m != nil && m.Service() == service {
+		cfg = m.ServerConfig(endpoints)
+	} else {
+		cert, err := s.mesh.ca.IssueCert(service)
+		if err != nil {
+			return nil, fmt.Errorf("issue %s certificate: %w", service, err)
+		}
+		cfg = mesh.ServerConfig{Service: service, Certificate: cert, Roots: s.mesh.ca.Roots(), Endpoints: endpoints}
 	}
-	srv, err := mesh.NewServer(mesh.ServerConfig{
-		Service:     service,
-		Certificate: cert,
-		Roots:       s.mesh.ca.Roots(),
-		Endpoints:   endpoints,
-		Metrics:     s.mesh.metrics,
-		Log:         s.cfg.Log.With("component", "mesh", "service", service),
-	})
+	cfg.Metrics = s.mesh.metrics
+	cfg.Log = s.cfg.Log.With("component", "mesh", "service", service)
+	srv, err := mesh.NewServer(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,13 @@ import (
 // newSecrets opens the Secrets service's database and master key and
 // builds the service with its mesh server.
 func (s *Stack) newSecrets(ctx context.Context) (service, error) {
-	key, err := loadOrCreateMasterKey(filepath.Join(s.cfg.DataDir, "keys", "secrets.key"))
+	var key secrets.MasterKey
+	var err error
+	if s.cfg.Marble != nil {
+		key, err = marbleMasterKey(s.cfg.Marble)
+	} else {
+		key, err = loadOrCreateMasterKey(filepath.Join(s.cfg.DataDir, "keys", "secrets.key"))
+	}
 	if err != nil {
 		return service{}, err
 	}

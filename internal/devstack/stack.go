@@ -24,6 +24,7 @@ import (
 	"github.com/neo-service-layer/servicelayer/internal/binding"
 	"github.com/neo-service-layer/servicelayer/internal/demo"
 	"github.com/neo-service-layer/servicelayer/internal/devnet"
+	"github.com/neo-service-layer/servicelayer/internal/enclave"
 	"github.com/neo-service-layer/servicelayer/services/oracle"
 	"github.com/neo-service-layer/servicelayer/services/vrf"
 )
@@ -58,6 +59,10 @@ type Config struct {
 	// PostgresSchemaPrefix prefixes each service's schema name (default
 	// none), so several stacks can share one database.
 	PostgresSchemaPrefix string
+	// Marble, when set, is the MarbleRun activation of the one service this
+	// process runs (Attach only): its mesh identity and keys come from the
+	// coordinator instead of the dev CA and key files.
+	Marble *enclave.Marble
 	// BlockTime is the block interval (default 1s).
 	BlockTime time.Duration
 	// Log receives every component's logs (default slog.Default()).
