@@ -167,7 +167,7 @@ func (p *Pool) planTopUps(ctx context.Context) error {
 // withinDailyTopUp reports whether t keeps its account's top-ups of the
 // last 24 hours within MaxTopUpPerDay. The cap bounds what a holder can
 // move out of the treasury by spending its accounts' GAS and letting the
-// pool refill them; a capped account is logged once a day.
+// pool refill them. A capped account is logged once a day.
 func (p *Pool) withinDailyTopUp(ctx context.Context, tx *sql.Tx, t topUp, now time.Time) (bool, error) {
 	var recent int64
 	since := now.Add(-24 * time.Hour).UnixMilli()

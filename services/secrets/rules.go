@@ -79,7 +79,7 @@ type queryer interface {
 }
 
 // loadRules reads a secret's access list. An allow rule whose MAC does not
-// match was not written by this service, so it is ignored and logged; a
+// match was not written by this service, so it is ignored and logged. A
 // deny rule counts whatever its MAC, because honouring it can only
 // withhold a secret.
 func (s *Service) loadRules(ctx context.Context, q queryer, owner util.Uint160, name string) (rules, error) {

@@ -23,10 +23,10 @@ import (
 )
 
 // TestMarblesUnderCoordinator runs AccountPool and VRF as MarbleRun
-// marbles under a real coordinator in simulation mode: their mesh
-// identities and keys come from the coordinator, the VRF key is
-// registered with its attestation evidence hash, and a lottery request is
-// fulfilled and verifies. A marble of the wrong type does not start.
+// marbles under a real coordinator in simulation mode. Their mesh
+// identities and keys come from the coordinator, and the VRF key is
+// registered with its attestation evidence hash. A lottery request must be
+// fulfilled and verify, and a marble of the wrong type must not start.
 func TestMarblesUnderCoordinator(t *testing.T) {
 	coordinator := buildCoordinatorBinary(t)
 	dir := t.TempDir()
