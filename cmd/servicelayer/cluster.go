@@ -56,7 +56,7 @@ find the chain and each other through files in it.`,
 // newServeCommand runs services as their own process against a chain
 // started by chain or dev.
 func newServeCommand(root *rootOptions) *cobra.Command {
-	var dataDir, postgresDSN, schemaPrefix string
+	var dataDir, postgresDSN, schemaPrefix, metricsAddr string
 	var marble bool
 	cmd := &cobra.Command{
 		Use:   "serve SERVICE...",
@@ -98,6 +98,11 @@ processes find it, also after a restart on a new port.`, devstack.AllServices),
 			}
 			defer closeStack(stack, log)
 
+			if metricsAddr != "" {
+				if err := serveMetrics(cmd.Context(), metricsAddr, stack.MetricsHandler(), log); err != nil {
+					return err
+				}
+			}
 			log.Info("services started", "services", args, "data_dir", dataDir)
 			return stack.Run(cmd.Context())
 		},
@@ -106,6 +111,7 @@ processes find it, also after a restart on a new port.`, devstack.AllServices),
 	cmd.Flags().StringVar(&postgresDSN, "postgres-dsn", "",
 		"store the services in PostgreSQL (one schema per service) instead of SQLite files; default $SL_POSTGRES_DSN")
 	cmd.Flags().StringVar(&schemaPrefix, "postgres-schema-prefix", "", "prefix of the services' schema names")
+	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "", "address to serve Prometheus metrics on at /metrics, e.g. 127.0.0.1:9090 (default off)")
 	cmd.Flags().BoolVar(&marble, "marble", false,
 		"run as a MarbleRun marble: activate with the coordinator named by EDG_MARBLE_COORDINATOR_ADDR "+
 			"(EDG_MARBLE_TYPE must be the service) and take the mesh identity and keys from it")

@@ -13,9 +13,10 @@ import (
 )
 
 type devOptions struct {
-	dataDir   string
-	blockTime time.Duration
-	demo      bool
+	dataDir     string
+	metricsAddr string
+	blockTime   time.Duration
+	demo        bool
 }
 
 func newDevCommand(root *rootOptions) *cobra.Command {
@@ -43,6 +44,8 @@ JSON report on stdout and exits with status 0 only if every step passed.`,
 	cmd.Flags().StringVar(&opts.dataDir, "data-dir", devstack.DefaultDataDir, "directory for the chain, keys and databases")
 	cmd.Flags().DurationVar(&opts.blockTime, "block-time", time.Second, "block interval, 10ms to 30s")
 	cmd.Flags().BoolVar(&opts.demo, "demo", false, "run the scripted tour, print a JSON report and exit")
+	cmd.Flags().StringVar(&opts.metricsAddr, "metrics-addr", "",
+		"address to serve Prometheus metrics on at /metrics, e.g. 127.0.0.1:9090 (default off)")
 	return cmd
 }
 
@@ -58,6 +61,11 @@ func runDev(cmd *cobra.Command, opts *devOptions, log *slog.Logger) error {
 		}
 	}()
 
+	if opts.metricsAddr != "" {
+		if err := serveMetrics(ctx, opts.metricsAddr, stack.MetricsHandler(), log); err != nil {
+			return err
+		}
+	}
 	run := startRun(ctx, stack)
 	// Deferred after Close, so it runs first: services stop before their
 	// databases and the chain close.

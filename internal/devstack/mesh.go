@@ -3,9 +3,12 @@ package devstack
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"path/filepath"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/neo-service-layer/servicelayer/internal/mesh"
 )
@@ -87,4 +90,11 @@ func (s *Stack) MeshAddr(service string) string {
 		return ""
 	}
 	return addr
+}
+
+// MetricsHandler serves the Prometheus metrics of the stack's services
+// (mesh calls and breakers, per route and caller) and of the Go runtime.
+func (s *Stack) MetricsHandler() http.Handler {
+	s.mesh.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return promhttp.HandlerFor(s.mesh.metrics, promhttp.HandlerOpts{})
 }
