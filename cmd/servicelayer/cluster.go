@@ -121,6 +121,7 @@ processes find it, also after a restart on a new port.`, devstack.AllServices),
 // newDemoCommand runs the scripted tour against a running cluster.
 func newDemoCommand(root *rootOptions) *cobra.Command {
 	var dataDir string
+	var marble bool
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the scripted tour against a running dev chain and its services",
@@ -133,7 +134,15 @@ prints the JSON report on stdout and exits with status 1 if any step failed.`,
 			if err != nil {
 				return err
 			}
-			stack, err := devstack.Attach(cmd.Context(), devstack.Config{DataDir: dataDir, Services: []string{}, Log: log})
+			cfg := devstack.Config{DataDir: dataDir, Services: []string{}, Log: log}
+			if marble {
+				m, err := enclave.Activate(cmd.Context(), enclave.Config{Service: "demo", Log: log})
+				if err != nil {
+					return fmt.Errorf("activate the demo marble (set the manifest with --dev-tour): %w", err)
+				}
+				cfg.Marble = m
+			}
+			stack, err := devstack.Attach(cmd.Context(), cfg)
 			if err != nil {
 				return err
 			}
@@ -155,6 +164,8 @@ prints the JSON report on stdout and exits with status 1 if any step failed.`,
 		},
 	}
 	cmd.Flags().StringVar(&dataDir, "data-dir", devstack.DefaultDataDir, "data directory of the running dev chain")
+	cmd.Flags().BoolVar(&marble, "marble", false,
+		`run as the "demo" marble against services that run as marbles (EDG_MARBLE_TYPE=demo)`)
 	return cmd
 }
 

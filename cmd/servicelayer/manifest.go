@@ -13,6 +13,7 @@ import (
 // on a coordinator.
 func newManifestCommand(_ *rootOptions) *cobra.Command {
 	var out, coordinator string
+	var devTour bool
 	cmd := &cobra.Command{
 		Use:   "manifest",
 		Short: "Write the MarbleRun manifest of every service, or set it on a coordinator",
@@ -26,7 +27,11 @@ API (host:port, e.g. 127.0.0.1:4433). The coordinator's certificate is
 trusted on first use, which is only acceptable in development.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			manifest, err := enclave.GenerateManifest(enclave.ManifestConfig{})
+			cfg := enclave.ManifestConfig{}
+			if devTour {
+				cfg.ToolMarbles = []string{"demo"}
+			}
+			manifest, err := enclave.GenerateManifest(cfg)
 			if err != nil {
 				return fmt.Errorf("generate manifest: %w", err)
 			}
@@ -56,5 +61,7 @@ trusted on first use, which is only acceptable in development.`,
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "-", "file to write the manifest to, - for stdout")
 	cmd.Flags().StringVar(&coordinator, "coordinator", "", "coordinator client API address to set the manifest on")
+	cmd.Flags().BoolVar(&devTour, "dev-tour", false,
+		`add a "demo" marble type for "servicelayer demo --marble" (development only: it may lease and transfer)`)
 	return cmd
 }

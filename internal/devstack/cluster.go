@@ -99,6 +99,10 @@ func (s *Stack) attachKeys(ctx context.Context) (serviceKeySet, error) {
 	if m == nil {
 		return loadServiceKeys(s.cfg.DataDir)
 	}
+	if len(s.cfg.Services) == 0 {
+		// A tool such as the demo tour runs no service and needs no keys.
+		return serviceKeySet{}, nil
+	}
 	if len(s.cfg.Services) != 1 || s.cfg.Services[0] != m.Service() {
 		return serviceKeySet{}, fmt.Errorf("a marble of type %s runs only its own service, not %v", m.Service(), s.cfg.Services)
 	}

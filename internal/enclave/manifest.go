@@ -90,6 +90,11 @@ type ManifestConfig struct {
 	// Rules are the mesh rules the marbles check at start-up (default
 	// meshrules.Rules()).
 	Rules []meshrules.Rule
+	// ToolMarbles are extra marble types with a mesh identity and no
+	// secrets, for development tools such as the scripted tour ("demo").
+	// They give the binary those callers' rights on the mesh, so a
+	// production manifest lists none.
+	ToolMarbles []string
 }
 
 func (c *ManifestConfig) setDefaults() error {
@@ -146,7 +151,10 @@ func GenerateManifest(cfg ManifestConfig) ([]byte, error) {
 		Marbles:  make(map[string]marble),
 		Secrets:  make(map[string]secret),
 	}
-	for _, service := range Services() {
+	for _, service := range append(Services(), cfg.ToolMarbles...) {
+		if err := mesh.ValidateServiceName(service); err != nil {
+			return nil, fmt.Errorf("marble type: %w", err)
+		}
 		m.Marbles[service] = marbleFor(service, string(rules))
 		m.Secrets[meshSecretName(service)] = meshSecret(service, cfg.CertValidDays)
 		for _, name := range serviceSecrets[service] {

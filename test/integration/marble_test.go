@@ -3,7 +3,9 @@
 package integration
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net"
 	"os"
 	"os/exec"
@@ -19,14 +21,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/neo-service-layer/servicelayer/internal/binding"
+	"github.com/neo-service-layer/servicelayer/internal/demo"
 	"github.com/neo-service-layer/servicelayer/internal/devstack"
 )
 
-// TestMarblesUnderCoordinator runs AccountPool and VRF as MarbleRun
-// marbles under a real coordinator in simulation mode. Their mesh
-// identities and keys come from the coordinator, and the VRF key is
-// registered with its attestation evidence hash. A lottery request must be
-// fulfilled and verify, and a marble of the wrong type must not start.
+// TestMarblesUnderCoordinator runs every service as a MarbleRun marble
+// under a real coordinator in simulation mode. Their mesh identities and
+// keys come from the coordinator, and the service keys are registered with
+// their attestation evidence hashes. A lottery request must be fulfilled
+// and verify, the whole scripted tour must pass as the "demo" marble, and
+// a marble of the wrong type must not start.
 func TestMarblesUnderCoordinator(t *testing.T) {
 	coordinator := buildCoordinatorBinary(t)
 	dir := t.TempDir()
@@ -46,14 +50,15 @@ func TestMarblesUnderCoordinator(t *testing.T) {
 	t.Cleanup(func() { _ = coord.Process.Kill(); _ = coord.Wait() })
 
 	require.Eventually(t, func() bool {
-		return exec.Command(binary, "manifest", "-o", filepath.Join(dir, "manifest.json"), "--coordinator", clientAddr).Run() == nil
+		return exec.Command(binary, "manifest", "--dev-tour", "-o", filepath.Join(dir, "manifest.json"),
+			"--coordinator", clientAddr).Run() == nil
 	}, 30*time.Second, 200*time.Millisecond, "manifest never set on the coordinator")
 
 	startProcess(t, dir, "chain", "chain", "--data-dir", dir, "--block-time", "200ms")
 	info := waitInfo(t, dir)
 
-	marble := func(name, marbleType, service string) *exec.Cmd {
-		cmd := exec.Command(binary, "serve", service, "--marble", "--data-dir", dir)
+	marbleCmd := func(name, marbleType string, args ...string) *exec.Cmd {
+		cmd := exec.Command(binary, args...)
 		cmd.Env = append(os.Environ(),
 			"EDG_MARBLE_COORDINATOR_ADDR="+meshAddr,
 			"EDG_MARBLE_TYPE="+marbleType,
@@ -64,6 +69,9 @@ func TestMarblesUnderCoordinator(t *testing.T) {
 		cmd.Stdout, cmd.Stderr = out, out
 		return cmd
 	}
+	marble := func(name, marbleType, service string) *exec.Cmd {
+		return marbleCmd(name, marbleType, "serve", service, "--marble", "--data-dir", dir)
+	}
 
 	wrong := marble("wrong-type", "vrf", "accountpool")
 	require.Error(t, wrong.Run(), "a marble of type vrf served accountpool")
@@ -71,7 +79,7 @@ func TestMarblesUnderCoordinator(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(wrongLog), "activate accountpool")
 
-	for _, svc := range []string{"accountpool", "vrf"} {
+	for _, svc := range devstack.AllServices {
 		cmd := marble("marble-"+svc, svc, svc)
 		require.NoError(t, cmd.Start())
 		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
@@ -93,6 +101,18 @@ func TestMarblesUnderCoordinator(t *testing.T) {
 	out, err := exec.Command(binary, "verify", "--data-dir", dir, strconv.FormatInt(id, 10)).CombinedOutput()
 	require.NoError(t, err, "verify:\n%s", out)
 	require.Contains(t, string(out), "verified")
+
+	// The whole tour, as the "demo" marble, against the services as marbles.
+	tour := marbleCmd("demo", "demo", "demo", "--marble", "--data-dir", dir)
+	var report bytes.Buffer
+	tour.Stdout = &report
+	require.NoError(t, tour.Run(), "tour under the coordinator failed:\n%s", report.String())
+	var rep demo.Report
+	require.NoError(t, json.Unmarshal(report.Bytes(), &rep))
+	for _, s := range rep.Steps {
+		require.True(t, s.OK, "step %s: %s", s.Name, s.Error)
+	}
+	require.True(t, rep.OK)
 }
 
 // buildCoordinatorBinary builds (or takes from its cache) the MarbleRun
