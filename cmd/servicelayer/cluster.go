@@ -57,6 +57,7 @@ find the chain and each other through files in it.`,
 // started by chain or dev.
 func newServeCommand(root *rootOptions) *cobra.Command {
 	var dataDir, postgresDSN, schemaPrefix, metricsAddr string
+	var rpcURL, wsURL, gateway, discovery, meshAddr string
 	var marble bool
 	cmd := &cobra.Command{
 		Use:   "serve SERVICE...",
@@ -80,7 +81,15 @@ processes find it, also after a restart on a new port.`, devstack.AllServices),
 				Services:             args,
 				PostgresDSN:          postgresDSN,
 				PostgresSchemaPrefix: schemaPrefix,
+				Discovery:            discovery,
+				MeshAddr:             meshAddr,
 				Log:                  log,
+			}
+			if rpcURL != "" {
+				if gateway == "" {
+					return fmt.Errorf("--rpc-url needs --gateway, the hash of the deployed Gateway contract")
+				}
+				cfg.External = &devstack.ExternalChain{RPCURL: rpcURL, WSURL: wsURL, Gateway: gateway}
 			}
 			if marble {
 				if len(args) != 1 {
@@ -111,6 +120,14 @@ processes find it, also after a restart on a new port.`, devstack.AllServices),
 	cmd.Flags().StringVar(&postgresDSN, "postgres-dsn", "",
 		"store the services in PostgreSQL (one schema per service) instead of SQLite files; default $SL_POSTGRES_DSN")
 	cmd.Flags().StringVar(&schemaPrefix, "postgres-schema-prefix", "", "prefix of the services' schema names")
+	cmd.Flags().StringVar(&rpcURL, "rpc-url", "",
+		"JSON-RPC URL of a Neo N3 node to serve instead of the dev chain of --data-dir (needs --gateway)")
+	cmd.Flags().StringVar(&wsURL, "ws-url", "", "WebSocket URL of that node (default: --rpc-url with ws scheme and /ws)")
+	cmd.Flags().StringVar(&gateway, "gateway", "", "hash of the Gateway contract on that network, 0x-prefixed")
+	cmd.Flags().StringVar(&discovery, "discovery", "",
+		"find other services by a host:port template with %s for the service name, e.g. %s.servicelayer.svc:8443 "+
+			"(default: the files in --data-dir)")
+	cmd.Flags().StringVar(&meshAddr, "mesh-addr", "", "address the service's mesh server listens on (default 127.0.0.1 and a free port)")
 	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", "", "address to serve Prometheus metrics on at /metrics, e.g. 127.0.0.1:9090 (default off)")
 	cmd.Flags().BoolVar(&marble, "marble", false,
 		"run as a MarbleRun marble: activate with the coordinator named by EDG_MARBLE_COORDINATOR_ADDR "+

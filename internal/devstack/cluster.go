@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient"
@@ -27,6 +28,57 @@ type network struct {
 	client *rpcclient.WSClient
 }
 
+// ExternalChain names a Neo N3 node and the deployed Gateway, for services
+// that run against a network other than the dev chain.
+type ExternalChain struct {
+	// RPCURL is the node's JSON-RPC URL; WSURL its WebSocket endpoint
+	// (default RPCURL with ws:// or wss:// and the path /ws).
+	RPCURL string
+	WSURL  string
+	// Gateway is the Gateway contract hash, 0x-prefixed LE hex.
+	Gateway string
+}
+
+func (e ExternalChain) wsURL() string {
+	if e.WSURL != "" {
+		return e.WSURL
+	}
+	u := strings.TrimSuffix(e.RPCURL, "/")
+	switch {
+	case strings.HasPrefix(u, "https://"):
+		u = "wss://" + strings.TrimPrefix(u, "https://")
+	case strings.HasPrefix(u, "http://"):
+		u = "ws://" + strings.TrimPrefix(u, "http://")
+	}
+	return u + "/ws"
+}
+
+// externalInfo reads the network settings from the node.
+func externalInfo(ctx context.Context, e ExternalChain) (Info, error) {
+	client, err := rpcclient.New(ctx, e.RPCURL, rpcclient.Options{})
+	if err == nil {
+		err = client.Init()
+	}
+	if err != nil {
+		return Info{}, fmt.Errorf("connect to %s: %w", e.RPCURL, err)
+	}
+	defer client.Close()
+	version, err := client.GetVersion()
+	if err != nil {
+		return Info{}, fmt.Errorf("get version of %s: %w", e.RPCURL, err)
+	}
+	return Info{
+		RPCURL:      e.RPCURL,
+		WSURL:       e.wsURL(),
+		Magic:       uint32(version.Protocol.Network),
+		BlockTimeMS: int64(version.Protocol.MillisecondsPerBlock),
+		Gateway:     e.Gateway,
+		Lottery:     "0x" + util.Uint160{}.StringLE(),
+		// The example consumers exist only on the dev chain.
+		OracleConsumer: "0x" + util.Uint160{}.StringLE(),
+	}, nil
+}
+
 // Attach builds the services cfg.Services selects against the chain
 // another process started on the same data directory (servicelayer chain
 // or dev), as one process of a dev cluster. The chain process must have
@@ -39,9 +91,18 @@ func Attach(ctx context.Context, cfg Config) (*Stack, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	info, err := ReadInfo(cfg.DataDir)
+	if err := os.MkdirAll(filepath.Join(cfg.DataDir, "keys"), 0o700); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	var info Info
+	var err error
+	if cfg.External != nil {
+		info, err = externalInfo(ctx, *cfg.External)
+	} else if info, err = ReadInfo(cfg.DataDir); err != nil {
+		err = fmt.Errorf("attach to the dev chain in %s (start it with servicelayer chain): %w", cfg.DataDir, err)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("attach to the dev chain in %s (start it with servicelayer chain): %w", cfg.DataDir, err)
+		return nil, err
 	}
 
 	s := &Stack{cfg: cfg, info: info, started: started, demoCA: cfg.ServerCA}
@@ -84,9 +145,11 @@ func (s *Stack) attach(ctx context.Context, info Info) error {
 	if err != nil {
 		return err
 	}
-	treasury, err := s.account(treasuryAccount)
-	if err != nil {
-		return err
+	var treasury *wallet.Account
+	if s.cfg.External == nil {
+		if treasury, err = s.account(treasuryAccount); err != nil {
+			return err
+		}
 	}
 	return s.buildServices(ctx, keySet, treasury)
 }

@@ -126,6 +126,19 @@ func (s *Stack) registerMarbleKeys(ctx context.Context, m *enclave.Marble, set s
 	if keyDone && dataDone {
 		return nil
 	}
+	if s.cfg.External != nil {
+		// Only the Gateway owner may register keys on a real network.
+		evidence, err := m.Attest(pub.Bytes())
+		if err != nil {
+			return fmt.Errorf("attest %s key: %w", service, err)
+		}
+		hash := evidence.Hash()
+		s.cfg.Log.Warn("service key not registered on the Gateway: the owner must call registerServiceKey "+
+			"(and setServiceData for the VRF key) before this service can fulfil",
+			"service", service, "public_key", pub.StringCompressed(), "evidence_sha256", fmt.Sprintf("%x", hash[:]),
+			"vrf_public_key", fmt.Sprintf("%x", vrfPub))
+		return nil
+	}
 
 	committee, err := devnet.LoadCommittee(filepath.Join(s.cfg.DataDir, "chain"))
 	if err != nil {

@@ -18,8 +18,11 @@ import (
 // calls inside one process cross real mutual TLS.
 type meshEnv struct {
 	ca       *mesh.DevCA
-	resolver fileResolver
-	metrics  *prometheus.Registry
+	resolver mesh.Resolver
+	// files is set when services publish their addresses in the data
+	// directory, nil with DNS discovery.
+	files   *fileResolver
+	metrics *prometheus.Registry
 }
 
 func newMeshEnv(dataDir string) (*meshEnv, error) {
@@ -27,8 +30,21 @@ func newMeshEnv(dataDir string) (*meshEnv, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load dev mesh CA: %w", err)
 	}
-	resolver := fileResolver{dir: addrDir(dataDir)}
-	return &meshEnv{ca: ca, resolver: resolver, metrics: prometheus.NewRegistry()}, nil
+	files := &fileResolver{dir: addrDir(dataDir)}
+	return &meshEnv{ca: ca, resolver: files, files: files, metrics: prometheus.NewRegistry()}, nil
+}
+
+// withDiscovery switches env to the Discovery template when one is set.
+func (s *Stack) withDiscovery(env *meshEnv) (*meshEnv, error) {
+	if s.cfg.Discovery == "" {
+		return env, nil
+	}
+	r, err := mesh.NewTemplateResolver(s.cfg.Discovery)
+	if err != nil {
+		return nil, fmt.Errorf("invalid discovery template %q: %w", s.cfg.Discovery, err)
+	}
+	env.resolver, env.files = r, nil
+	return env, nil
 }
 
 // client returns a mesh client with service's identity.
@@ -68,6 +84,7 @@ func (s *Stack) meshServer(service string, endpoints []mesh.Endpoint) (*mesh.Ser
 	}
 	cfg.Metrics = s.mesh.metrics
 	cfg.Log = s.cfg.Log.With("component", "mesh", "service", service)
+	cfg.Addr = s.cfg.MeshAddr
 	srv, err := mesh.NewServer(cfg)
 	if err != nil {
 		return nil, err
@@ -76,8 +93,10 @@ func (s *Stack) meshServer(service string, endpoints []mesh.Endpoint) (*mesh.Ser
 	if err != nil {
 		return nil, err
 	}
-	if err := s.mesh.resolver.publish(service, addr.String()); err != nil {
-		return nil, err
+	if s.mesh.files != nil {
+		if err := s.mesh.files.publish(service, addr.String()); err != nil {
+			return nil, err
+		}
 	}
 	return srv, nil
 }

@@ -45,6 +45,15 @@ func (s *Stack) newOracle(ctx context.Context, key *keys.PrivateKey) (service, e
 // demo server's CA is trusted next to the system roots. Every other
 // address check still applies.
 func (s *Stack) oracleFetcher() (*oracle.Fetcher, error) {
+	if s.cfg.External != nil {
+		// Not a dev chain: the production egress policy, system roots only
+		// and no loopback or private hosts.
+		client, err := egress.New(egress.Config{})
+		if err != nil {
+			return nil, err
+		}
+		return oracle.NewFetcher(oracle.FetcherDeps{Client: client, Logger: s.cfg.Log})
+	}
 	if s.demoCA == nil {
 		ca, err := demo.NewServerCA()
 		if err != nil {

@@ -63,6 +63,18 @@ type Config struct {
 	// process runs (Attach only): its mesh identity and keys come from the
 	// coordinator instead of the dev CA and key files.
 	Marble *enclave.Marble
+	// External, when set, points Attach at any Neo N3 node and Gateway
+	// instead of the dev chain of DataDir: dev conveniences are off (no
+	// loopback oracle fetches, no demo CA, no treasury, no key
+	// registration by the dev committee).
+	External *ExternalChain
+	// Discovery, when set, finds services by a host:port template with one
+	// %s for the service name, such as "%s.servicelayer.svc:8443" on
+	// Kubernetes, instead of the files in DataDir.
+	Discovery string
+	// MeshAddr is where this process's mesh servers listen (default
+	// 127.0.0.1:0, a free loopback port).
+	MeshAddr string
 	// BlockTime is the block interval (default 1s).
 	BlockTime time.Duration
 	// Log receives every component's logs (default slog.Default()).
@@ -234,7 +246,10 @@ func (s *Stack) buildServices(ctx context.Context, keySet serviceKeySet, treasur
 	if s.mesh, err = newMeshEnv(s.cfg.DataDir); err != nil {
 		return err
 	}
-	if s.demoCA == nil {
+	if s.mesh, err = s.withDiscovery(s.mesh); err != nil {
+		return err
+	}
+	if s.demoCA == nil && s.cfg.External == nil {
 		if s.demoCA, err = demo.LoadOrCreateServerCA(filepath.Join(s.cfg.DataDir, "demo")); err != nil {
 			return err
 		}
