@@ -28,22 +28,26 @@ import (
 // TestMarblesUnderCoordinator runs every service as a MarbleRun marble
 // under a real coordinator in simulation mode. Their mesh identities and
 // keys come from the coordinator, and the service keys are registered with
-// their attestation evidence hashes. A lottery request must be fulfilled
-// and verify, the whole scripted tour must pass as the "demo" marble, and
-// a marble of the wrong type must not start.
+// their attestation evidence hashes; with PostgreSQL available the
+// services store their state there. A lottery request must be fulfilled
+// and verify, requests must still be fulfilled after the coordinator
+// restarts, a restarted marble must get the same keys, the whole scripted
+// tour must pass as the "demo" marble, and a marble of the wrong type must
+// not start.
 func TestMarblesUnderCoordinator(t *testing.T) {
 	coordinator := buildCoordinatorBinary(t)
 	dir := t.TempDir()
 	meshAddr, clientAddr := freeAddr(t), freeAddr(t)
 
-	coord := exec.Command(coordinator)
-	coord.Env = []string{
+	coordEnv := []string{
 		"PATH=" + os.Getenv("PATH"),
 		"EDG_COORDINATOR_MESH_ADDR=" + meshAddr,
 		"EDG_COORDINATOR_CLIENT_ADDR=" + clientAddr,
 		"EDG_COORDINATOR_SEAL_DIR=" + filepath.Join(dir, "seal"),
 		"EDG_COORDINATOR_DNS_NAMES=localhost",
 	}
+	coord := exec.Command(coordinator)
+	coord.Env = coordEnv
 	coordLog := logFile(t, dir, "coordinator")
 	coord.Stdout, coord.Stderr = coordLog, coordLog
 	require.NoError(t, coord.Start())
@@ -69,8 +73,12 @@ func TestMarblesUnderCoordinator(t *testing.T) {
 		cmd.Stdout, cmd.Stderr = out, out
 		return cmd
 	}
+	serveArgs := []string{"--marble", "--data-dir", dir}
+	if dsn := os.Getenv("SL_TEST_POSTGRES_DSN"); dsn != "" {
+		serveArgs = append(serveArgs, "--postgres-dsn", dsn, "--postgres-schema-prefix", postgresSchemaPrefix(t, dsn))
+	}
 	marble := func(name, marbleType, service string) *exec.Cmd {
-		return marbleCmd(name, marbleType, "serve", service, "--marble", "--data-dir", dir)
+		return marbleCmd(name, marbleType, append([]string{"serve", service}, serveArgs...)...)
 	}
 
 	wrong := marble("wrong-type", "vrf", "accountpool")
@@ -101,6 +109,29 @@ func TestMarblesUnderCoordinator(t *testing.T) {
 	out, err := exec.Command(binary, "verify", "--data-dir", dir, strconv.FormatInt(id, 10)).CombinedOutput()
 	require.NoError(t, err, "verify:\n%s", out)
 	require.Contains(t, string(out), "verified")
+
+	// A coordinator restart leaves the running marbles serving, and a
+	// restarted marble activates again with the same secrets, so its key
+	// is already registered.
+	require.NoError(t, coord.Process.Kill())
+	_ = coord.Wait()
+	coord = exec.Command(coordinator)
+	coord.Env = coordEnv
+	coord.Stdout, coord.Stderr = coordLog, coordLog
+	require.NoError(t, coord.Start())
+	second := lotteryAsUser(t, client, dir, info)
+	require.Eventually(t, func() bool {
+		status, err := gw.Status(second)
+		return err == nil && status == binding.StatusFulfilled
+	}, 30*time.Second, 50*time.Millisecond, "request %d not fulfilled after the coordinator restarted", second)
+
+	restarted := marble("marble-vrf-2", "vrf", "vrf")
+	require.NoError(t, restarted.Start())
+	t.Cleanup(func() { _ = restarted.Process.Kill(); _ = restarted.Wait() })
+	waitLogLine(t, filepath.Join(dir, "marble-vrf-2.log"), "services started")
+	again, err := os.ReadFile(filepath.Join(dir, "marble-vrf-2.log"))
+	require.NoError(t, err)
+	require.NotContains(t, string(again), "marble service key registered", "a re-activated marble got other keys")
 
 	// The whole tour, as the "demo" marble, against the services as marbles.
 	tour := marbleCmd("demo", "demo", "demo", "--marble", "--data-dir", dir)
