@@ -206,7 +206,7 @@ func (r *Responder) Run(ctx context.Context) error {
 	r.log.Info("service started", "gateway", r.cfg.Gateway.Hash().StringLE(),
 		"signing_key", r.cfg.SignKey.PublicKey().StringCompressed())
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return r.listener.Run(ctx) })
+	g.Go(func() error { return r.runListener(ctx) })
 	g.Go(func() error { return r.sender.Run(ctx) })
 	g.Go(func() error { return r.work(ctx) })
 	if w, ok := r.cfg.Builder.(warmer); ok {

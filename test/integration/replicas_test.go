@@ -4,6 +4,7 @@ package integration
 
 import (
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,10 +18,10 @@ import (
 )
 
 // TestTwoVRFReplicasOnePostgres runs two VRF processes on one PostgreSQL
-// schema, sends 200 requests and SIGKILLs one replica halfway. Both
-// replicas follow the same cursor, which moves only by compare-and-set, and
-// send fulfilments under one idempotency key per request, so every request
-// must be fulfilled exactly once, by whichever replica is alive.
+// schema, sends 200 requests and SIGKILLs the first replica, the listener's
+// leader, halfway. The other takes the listener's advisory lock over; and
+// since the cursor moves only by compare-and-set and fulfilments go out
+// under one key per request, every request must be fulfilled exactly once.
 func TestTwoVRFReplicasOnePostgres(t *testing.T) {
 	dsn := os.Getenv("SL_TEST_POSTGRES_DSN")
 	if dsn == "" {
@@ -74,6 +75,11 @@ func TestTwoVRFReplicasOnePostgres(t *testing.T) {
 	survivor, err := os.ReadFile(dir + "/serve-vrf-2.log")
 	require.NoError(t, err)
 	require.Contains(t, string(survivor), "request fulfilled", "the surviving replica fulfilled nothing")
+	led := lineWith(string(survivor), "listener leadership taken")
+	require.NotEmpty(t, led, "the surviving replica never led the listener")
+	if at, err := time.Parse(time.RFC3339Nano, strings.TrimPrefix(strings.Fields(led)[0], "time=")); err == nil && at.After(killedAt) {
+		t.Logf("listener leadership taken over %s after the leader was killed", at.Sub(killedAt).Round(time.Millisecond))
+	}
 	t.Logf("200 requests fulfilled exactly once; the last 100 within %s of killing one replica", took.Round(time.Millisecond))
 }
 
