@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/neo-service-layer/servicelayer/internal/mesh"
+	"github.com/neo-service-layer/servicelayer/internal/mesh/meshtest"
 	"github.com/neo-service-layer/servicelayer/services/accountpool"
 	"github.com/neo-service-layer/servicelayer/services/accountpool/api"
 )
@@ -34,40 +35,18 @@ func (m *testMesh) serve(t *testing.T, p *accountpool.Pool) {
 	t.Helper()
 	cert, err := m.ca.IssueCert(api.ServiceName)
 	require.NoError(t, err)
-	srv, err := mesh.NewServer(mesh.ServerConfig{
+	meshtest.Serve(t, mesh.ServerConfig{
 		Service:     api.ServiceName,
 		Certificate: cert,
 		Roots:       m.ca.Roots(),
 		Endpoints:   p.Endpoints(),
-	})
-	require.NoError(t, err)
-	addr, err := srv.Listen()
-	require.NoError(t, err)
-	require.NoError(t, m.resolver.Set(api.ServiceName, addr.String()))
-
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done)
-	})
+	}, m.resolver)
 }
 
 // client returns an account pool client calling as service.
 func (m *testMesh) client(t *testing.T, service string) *api.Client {
 	t.Helper()
-	cert, err := m.ca.IssueCert(service)
-	require.NoError(t, err)
-	c, err := mesh.NewClient(mesh.ClientConfig{
-		Service:     service,
-		Certificate: cert,
-		Roots:       m.ca.Roots(),
-		Resolver:    m.resolver,
-	})
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
-	return api.NewClient(c)
+	return api.NewClient(meshtest.Client(t, m.ca, m.resolver, service))
 }
 
 func TestMeshLeaseAndRelease(t *testing.T) {

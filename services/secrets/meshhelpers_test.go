@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/neo-service-layer/servicelayer/internal/mesh"
+	"github.com/neo-service-layer/servicelayer/internal/mesh/meshtest"
 	"github.com/neo-service-layer/servicelayer/services/secrets/api"
 )
 
@@ -50,43 +51,20 @@ func (m *meshFixture) serve(t *testing.T) {
 	t.Helper()
 	cert, err := m.ca.IssueCert(api.ServiceName)
 	require.NoError(t, err)
-	srv, err := mesh.NewServer(mesh.ServerConfig{
+	meshtest.Serve(t, mesh.ServerConfig{
 		Service:     api.ServiceName,
 		Certificate: cert,
 		Roots:       m.ca.Roots(),
 		Endpoints:   m.svc.Endpoints(),
 		Idempotency: m.store,
 		Log:         m.logger(),
-	})
-	require.NoError(t, err)
-	addr, err := srv.Listen()
-	require.NoError(t, err)
-	require.NoError(t, m.resolver.Set(api.ServiceName, addr.String()))
-
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done)
-	})
+	}, m.resolver)
 }
 
 // meshClient returns a mesh client with the identity of service.
 func (m *meshFixture) meshClient(t *testing.T, service string) *mesh.Client {
 	t.Helper()
-	cert, err := m.ca.IssueCert(service)
-	require.NoError(t, err)
-	c, err := mesh.NewClient(mesh.ClientConfig{
-		Service:     service,
-		Certificate: cert,
-		Roots:       m.ca.Roots(),
-		Resolver:    m.resolver,
-		Log:         m.logger(),
-	})
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
-	return c
+	return meshtest.Client(t, m.ca, m.resolver, service, func(cfg *mesh.ClientConfig) { cfg.Log = m.logger() })
 }
 
 // client returns a Secrets client with the identity of service.
