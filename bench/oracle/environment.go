@@ -15,6 +15,7 @@ import (
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient/actor"
 	"github.com/nspcc-dev/neo-go/pkg/util"
 
+	"github.com/neo-service-layer/servicelayer/internal/binding"
 	"github.com/neo-service-layer/servicelayer/internal/demo"
 	"github.com/neo-service-layer/servicelayer/internal/devstack"
 )
@@ -174,11 +175,11 @@ func (env *environment) connect(ctx context.Context) error {
 	if env.user, err = actor.NewSimple(client, acc); err != nil {
 		return fmt.Errorf("create user actor: %w", err)
 	}
-	if env.gateway, err = util.Uint160DecodeStringLE(trimHex(info.Gateway)); err != nil {
-		return fmt.Errorf("parse gateway hash %q: %w", info.Gateway, err)
+	if env.gateway, err = binding.ParseHash160(info.Gateway); err != nil {
+		return fmt.Errorf("parse gateway hash: %w", err)
 	}
-	if env.ourConsumer, err = util.Uint160DecodeStringLE(trimHex(info.OracleConsumer)); err != nil {
-		return fmt.Errorf("parse oracle consumer hash %q: %w", info.OracleConsumer, err)
+	if env.ourConsumer, err = binding.ParseHash160(info.OracleConsumer); err != nil {
+		return fmt.Errorf("parse oracle consumer hash: %w", err)
 	}
 	return nil
 }
@@ -216,11 +217,4 @@ func (env *environment) close() {
 	if err := errors.Join(errs...); err != nil {
 		env.log.Warn("close benchmark environment", "error", err)
 	}
-}
-
-func trimHex(s string) string {
-	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
-		return s[2:]
-	}
-	return s
 }

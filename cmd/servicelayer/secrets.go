@@ -11,6 +11,7 @@ import (
 	"github.com/nspcc-dev/neo-go/pkg/util"
 	"github.com/spf13/cobra"
 
+	"github.com/neo-service-layer/servicelayer/internal/binding"
 	"github.com/neo-service-layer/servicelayer/internal/devstack"
 	secretsapi "github.com/neo-service-layer/servicelayer/services/secrets/api"
 )
@@ -189,9 +190,9 @@ func ruleSubject(service, contract string) (secretsapi.Subject, error) {
 	case service != "":
 		return secretsapi.ServiceSubject(service), nil
 	case contract != "":
-		h, err := util.Uint160DecodeStringLE(trimHex(contract))
+		h, err := binding.ParseHash160(contract)
 		if err != nil {
-			return secretsapi.Subject{}, fmt.Errorf("invalid --contract %q: %w", contract, err)
+			return secretsapi.Subject{}, fmt.Errorf("invalid --contract: %w", err)
 		}
 		return secretsapi.ContractSubject(h), nil
 	}

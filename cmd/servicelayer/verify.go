@@ -8,7 +8,6 @@ import (
 
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient"
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient/invoker"
-	"github.com/nspcc-dev/neo-go/pkg/util"
 	"github.com/spf13/cobra"
 
 	"github.com/neo-service-layer/servicelayer/internal/binding"
@@ -56,9 +55,9 @@ func runVerify(cmd *cobra.Command, opts *verifyOptions, idArg string) error {
 	if err := opts.fillDefaults(); err != nil {
 		return err
 	}
-	gatewayHash, err := util.Uint160DecodeStringLE(trimHex(opts.gateway))
+	gatewayHash, err := binding.ParseHash160(opts.gateway)
 	if err != nil {
-		return fmt.Errorf("invalid --gateway %q: %w", opts.gateway, err)
+		return fmt.Errorf("invalid --gateway: %w", err)
 	}
 
 	ctx := cmd.Context()
@@ -122,11 +121,4 @@ func printReport(cmd *cobra.Command, rep *verify.Report, asJSON bool) {
 		return
 	}
 	fmt.Fprintln(os.Stderr, "verification failed")
-}
-
-func trimHex(s string) string {
-	if len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X") {
-		return s[2:]
-	}
-	return s
 }

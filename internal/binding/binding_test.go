@@ -107,3 +107,16 @@ func FuzzParseRequestCreated(f *testing.F) {
 		require.GreaterOrEqual(t, ev.ID, int64(1))
 	})
 }
+
+func TestParseHash160(t *testing.T) {
+	want := util.Uint160{1, 2, 3}
+	for _, in := range []string{want.StringLE(), "0x" + want.StringLE(), "0X" + want.StringLE()} {
+		got, err := ParseHash160(in)
+		require.NoError(t, err, in)
+		require.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "0x", "0x12", "zz" + want.StringLE()[2:]} {
+		_, err := ParseHash160(bad)
+		require.ErrorContains(t, err, "invalid script hash", bad)
+	}
+}

@@ -3,6 +3,7 @@ package binding
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/nspcc-dev/neo-go/pkg/core/transaction"
 	"github.com/nspcc-dev/neo-go/pkg/crypto/keys"
@@ -10,8 +11,6 @@ import (
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient/unwrap"
 	"github.com/nspcc-dev/neo-go/pkg/util"
 	"github.com/nspcc-dev/neo-go/pkg/vm/stackitem"
-
-	slresult "github.com/neo-service-layer/servicelayer/internal/result"
 )
 
 // Status is the state of a Gateway request as the contract stores it.
@@ -109,15 +108,6 @@ func (g *Gateway) ServiceKey(service string) (*keys.PublicKey, error) {
 	return pub, nil
 }
 
-// FulfillTx builds a signed fulfill transaction for request id.
-func (g *Gateway) FulfillTx(m TxMaker, id int64, code slresult.Code, res, sig []byte) (*transaction.Transaction, error) {
-	tx, err := m.MakeCall(g.hash, "fulfill", id, int64(code), res, sig)
-	if err != nil {
-		return nil, fmt.Errorf("make fulfill %d: %w", id, err)
-	}
-	return tx, nil
-}
-
 // RegisterServiceKeyTx builds the owner-only registerServiceKey transaction.
 // The key is in force from the block after the one that includes the
 // transaction, and earlier keys stay readable with ServiceKeyAt.
@@ -148,4 +138,15 @@ func (g *Gateway) RedeliverTx(m TxMaker, id int64) (*transaction.Transaction, er
 		return nil, fmt.Errorf("make redeliver %d: %w", id, err)
 	}
 	return tx, nil
+}
+
+// ParseHash160 parses a contract hash as Neo tools print it: little-endian
+// hex, with or without a "0x" prefix.
+func ParseHash160(s string) (util.Uint160, error) {
+	trimmed := strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
+	h, err := util.Uint160DecodeStringLE(trimmed)
+	if err != nil {
+		return util.Uint160{}, fmt.Errorf("invalid script hash %q: want 40 hex digits, optionally 0x-prefixed: %w", s, err)
+	}
+	return h, nil
 }

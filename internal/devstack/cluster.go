@@ -13,6 +13,7 @@ import (
 	"github.com/nspcc-dev/neo-go/pkg/util"
 	"github.com/nspcc-dev/neo-go/pkg/wallet"
 
+	"github.com/neo-service-layer/servicelayer/internal/binding"
 	"github.com/neo-service-layer/servicelayer/internal/devnet"
 	"github.com/neo-service-layer/servicelayer/internal/mesh"
 )
@@ -134,9 +135,9 @@ func (s *Stack) attach(ctx context.Context, info Info) error {
 		hash string
 		dst  *util.Uint160
 	}{{info.Gateway, &s.gateway}, {info.Lottery, &s.lottery}, {info.OracleConsumer, &s.oracleConsumer}} {
-		h, err := util.Uint160DecodeStringLE(trim0x(c.hash))
+		h, err := binding.ParseHash160(c.hash)
 		if err != nil {
-			return fmt.Errorf("contract hash %q in dev.json: %w", c.hash, err)
+			return fmt.Errorf("contract hash in dev.json: %w", err)
 		}
 		*c.dst = h
 	}
@@ -183,13 +184,6 @@ func (s *Stack) account(name string) (*wallet.Account, error) {
 		return s.chain.Account(name)
 	}
 	return devnet.LoadAccount(filepath.Join(s.cfg.DataDir, "chain"), name)
-}
-
-func trim0x(s string) string {
-	if len(s) > 2 && s[:2] == "0x" {
-		return s[2:]
-	}
-	return s
 }
 
 // addrDir returns the directory where the services of a dev stack publish

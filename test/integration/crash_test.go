@@ -71,7 +71,7 @@ func TestKillRestartFulfilsEachOnce(t *testing.T) {
 
 func hashOf(t *testing.T, s string) util.Uint160 {
 	t.Helper()
-	h, err := util.Uint160DecodeStringLE(s[2:])
+	h, err := binding.ParseHash160(s)
 	require.NoError(t, err)
 	return h
 }

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/nspcc-dev/neo-go/pkg/rpcclient/invoker"
-	"github.com/nspcc-dev/neo-go/pkg/util"
 	"github.com/stretchr/testify/require"
 
 	"github.com/neo-service-layer/servicelayer/internal/binding"
@@ -127,7 +126,7 @@ func requireNoAPIKey(t *testing.T, where, text string) {
 // gatewayOf returns a reader of the stack's Gateway contract.
 func gatewayOf(t *testing.T, stack *devstack.Stack) *binding.Gateway {
 	t.Helper()
-	hash, err := util.Uint160DecodeStringLE(strings.TrimPrefix(stack.Info().Gateway, "0x"))
+	hash, err := binding.ParseHash160(stack.Info().Gateway)
 	require.NoError(t, err)
 	return binding.NewGateway(invoker.New(stack.Chain().Client(), nil), hash)
 }

@@ -70,9 +70,9 @@ func newVerifyEnv(t *testing.T) *verifyEnv {
 
 	stack := startStack(t, 100*time.Millisecond)
 	info := stack.Info()
-	gatewayHash, err := util.Uint160DecodeStringLE(info.Gateway[2:])
+	gatewayHash, err := binding.ParseHash160(info.Gateway)
 	require.NoError(t, err)
-	lotteryHash, err := util.Uint160DecodeStringLE(info.Lottery[2:])
+	lotteryHash, err := binding.ParseHash160(info.Lottery)
 	require.NoError(t, err)
 	honest := invoker.New(stack.Chain().Client(), nil)
 	return &verifyEnv{
