@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -192,4 +193,26 @@ func cleanText(s string, n int) string {
 	}
 
 	return b.String()
+}
+
+// ErrorMapping pairs one of a service's sentinel errors with the status
+// and stable code it crosses the mesh as.
+type ErrorMapping struct {
+	Err    error
+	Status int
+	Code   Code
+}
+
+// MapError returns err as an *Error with the status and code of the first
+// mapping whose Err it wraps, its message as the detail and err as the
+// local cause. An error that matches no mapping is returned unchanged and
+// reaches the caller as 500 internal. Use it only for errors whose messages
+// are safe to show the caller.
+func MapError(err error, mappings []ErrorMapping) error {
+	for _, m := range mappings {
+		if errors.Is(err, m.Err) {
+			return &Error{Status: m.Status, Code: m.Code, Detail: err.Error(), Err: err}
+		}
+	}
+	return err
 }

@@ -151,3 +151,19 @@ func FuzzDecodeProblem(f *testing.F) {
 		}
 	})
 }
+
+func TestMapError(t *testing.T) {
+	errLeaseGone := errors.New("lease gone")
+	mappings := []ErrorMapping{{Err: errLeaseGone, Status: http.StatusGone, Code: Code("lease_gone")}}
+
+	got := MapError(fmt.Errorf("lease 7: %w", errLeaseGone), mappings)
+	var e *Error
+	require.ErrorAs(t, got, &e)
+	require.Equal(t, http.StatusGone, e.Status)
+	require.Equal(t, Code("lease_gone"), e.Code)
+	require.Equal(t, "lease 7: lease gone", e.Detail)
+	require.ErrorIs(t, got, errLeaseGone, "the local cause stays in the chain")
+
+	other := errors.New("disk full")
+	require.Same(t, other, MapError(other, mappings))
+}

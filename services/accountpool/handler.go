@@ -2,7 +2,6 @@ package accountpool
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -134,21 +133,17 @@ func wireAccount(a Account) api.Account {
 }
 
 // problems maps the pool's errors to what crosses the mesh.
-var problems = []struct {
-	err    error
-	status int
-	code   mesh.Code
-}{
-	{ErrLeaseNotFound, http.StatusNotFound, api.ErrLeaseNotFound},
-	{ErrLeaseExpired, http.StatusGone, api.ErrLeaseExpired},
-	{ErrLeaseReleased, http.StatusGone, api.ErrLeaseReleased},
-	{ErrNotLeaseHolder, http.StatusForbidden, api.ErrNotLeaseHolder},
-	{ErrNotLeaseAccount, http.StatusUnprocessableEntity, api.ErrNotLeaseAccount},
-	{ErrInsufficientFunds, http.StatusConflict, api.ErrInsufficientFunds},
-	{ErrPoolExhausted, http.StatusConflict, api.ErrPoolExhausted},
-	{ErrWrongNetwork, http.StatusConflict, api.ErrWrongNetwork},
-	{ErrInvalidRequest, http.StatusBadRequest, api.ErrInvalidRequest},
-	{ErrIdempotencyKeyReused, http.StatusUnprocessableEntity, api.ErrIdempotencyKeyReused},
+var problems = []mesh.ErrorMapping{
+	{Err: ErrLeaseNotFound, Status: http.StatusNotFound, Code: api.ErrLeaseNotFound},
+	{Err: ErrLeaseExpired, Status: http.StatusGone, Code: api.ErrLeaseExpired},
+	{Err: ErrLeaseReleased, Status: http.StatusGone, Code: api.ErrLeaseReleased},
+	{Err: ErrNotLeaseHolder, Status: http.StatusForbidden, Code: api.ErrNotLeaseHolder},
+	{Err: ErrNotLeaseAccount, Status: http.StatusUnprocessableEntity, Code: api.ErrNotLeaseAccount},
+	{Err: ErrInsufficientFunds, Status: http.StatusConflict, Code: api.ErrInsufficientFunds},
+	{Err: ErrPoolExhausted, Status: http.StatusConflict, Code: api.ErrPoolExhausted},
+	{Err: ErrWrongNetwork, Status: http.StatusConflict, Code: api.ErrWrongNetwork},
+	{Err: ErrInvalidRequest, Status: http.StatusBadRequest, Code: api.ErrInvalidRequest},
+	{Err: ErrIdempotencyKeyReused, Status: http.StatusUnprocessableEntity, Code: api.ErrIdempotencyKeyReused},
 }
 
 // problem turns an error of the pool into a *mesh.Error with a stable
@@ -156,10 +151,5 @@ var problems = []struct {
 // these errors name leases, accounts and amounts, never keys. Other
 // errors pass unchanged and reach the caller as 500 internal.
 func problem(err error) error {
-	for _, p := range problems {
-		if errors.Is(err, p.err) {
-			return &mesh.Error{Status: p.status, Code: p.code, Detail: err.Error(), Err: err}
-		}
-	}
-	return err
+	return mesh.MapError(err, problems)
 }

@@ -176,20 +176,16 @@ func wireMetadata(m Metadata) api.Metadata {
 }
 
 // problems maps the service's errors to what crosses the mesh.
-var problems = []struct {
-	err    error
-	status int
-	code   mesh.Code
-}{
-	{ErrDenied, http.StatusForbidden, api.ErrDenied},
-	{ErrLatestDeleted, http.StatusGone, api.ErrLatestDeleted},
-	{ErrNotFound, http.StatusNotFound, api.ErrNotFound},
-	{ErrInvalidName, http.StatusBadRequest, api.ErrInvalidName},
-	{ErrInvalidValue, http.StatusBadRequest, api.ErrInvalidValue},
-	{ErrInvalidSubject, http.StatusBadRequest, api.ErrInvalidSubject},
-	{ErrInvalidOwner, http.StatusBadRequest, api.ErrInvalidOwner},
-	{ErrLimit, http.StatusConflict, api.ErrLimit},
-	{errInvalidRequest, http.StatusBadRequest, api.ErrInvalidRequest},
+var problems = []mesh.ErrorMapping{
+	{Err: ErrDenied, Status: http.StatusForbidden, Code: api.ErrDenied},
+	{Err: ErrLatestDeleted, Status: http.StatusGone, Code: api.ErrLatestDeleted},
+	{Err: ErrNotFound, Status: http.StatusNotFound, Code: api.ErrNotFound},
+	{Err: ErrInvalidName, Status: http.StatusBadRequest, Code: api.ErrInvalidName},
+	{Err: ErrInvalidValue, Status: http.StatusBadRequest, Code: api.ErrInvalidValue},
+	{Err: ErrInvalidSubject, Status: http.StatusBadRequest, Code: api.ErrInvalidSubject},
+	{Err: ErrInvalidOwner, Status: http.StatusBadRequest, Code: api.ErrInvalidOwner},
+	{Err: ErrLimit, Status: http.StatusConflict, Code: api.ErrLimit},
+	{Err: errInvalidRequest, Status: http.StatusBadRequest, Code: api.ErrInvalidRequest},
 }
 
 // problem turns an error of the service into a *mesh.Error with a stable
@@ -207,10 +203,5 @@ func problem(err error) error {
 			Err:    err,
 		}
 	}
-	for _, p := range problems {
-		if errors.Is(err, p.err) {
-			return &mesh.Error{Status: p.status, Code: p.code, Detail: err.Error(), Err: err}
-		}
-	}
-	return err
+	return mesh.MapError(err, problems)
 }
