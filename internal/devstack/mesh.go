@@ -31,7 +31,9 @@ func newMeshEnv(dataDir string) (*meshEnv, error) {
 		return nil, fmt.Errorf("load dev mesh CA: %w", err)
 	}
 	files := &fileResolver{dir: addrDir(dataDir)}
-	return &meshEnv{ca: ca, resolver: files, files: files, metrics: prometheus.NewRegistry()}, nil
+	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return &meshEnv{ca: ca, resolver: files, files: files, metrics: metrics}, nil
 }
 
 // withDiscovery switches env to the Discovery template when one is set.
@@ -114,6 +116,5 @@ func (s *Stack) MeshAddr(service string) string {
 // MetricsHandler serves the Prometheus metrics of the stack's services
 // (mesh calls and breakers, per route and caller) and of the Go runtime.
 func (s *Stack) MetricsHandler() http.Handler {
-	s.mesh.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return promhttp.HandlerFor(s.mesh.metrics, promhttp.HandlerOpts{})
 }

@@ -75,10 +75,23 @@ var ErrBusy = errors.New("temporarily unable to send")
 // covers a 500-word VRF result, whose storage alone costs about 16.5 GAS.
 const DefaultMaxSystemFee = 2_000_000_000
 
-// checkFee returns ErrTooExpensive when tx's system fee is over max.
-func checkFee(sysFee, max int64) error {
-	if max > 0 && sysFee > max {
-		return fmt.Errorf("system fee %d datoshi, cap %d: %w", sysFee, max, ErrTooExpensive)
+// FeeCapError reports a transaction whose system fee, in datoshi, is over
+// the cap. It wraps ErrTooExpensive.
+type FeeCapError struct {
+	Fee, Cap int64
+}
+
+func (e *FeeCapError) Error() string {
+	return fmt.Sprintf("system fee %d datoshi, cap %d: %s", e.Fee, e.Cap, ErrTooExpensive)
+}
+
+func (e *FeeCapError) Unwrap() error { return ErrTooExpensive }
+
+// checkFee returns a *FeeCapError when sysFee is over limit; a zero limit
+// means no cap.
+func checkFee(sysFee, limit int64) error {
+	if limit > 0 && sysFee > limit {
+		return &FeeCapError{Fee: sysFee, Cap: limit}
 	}
 	return nil
 }

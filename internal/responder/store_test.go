@@ -154,5 +154,10 @@ func TestReplaceAnswerOnlyWhileAnswered(t *testing.T) {
 func TestCheckFee(t *testing.T) {
 	require.NoError(t, checkFee(10, 10))
 	require.NoError(t, checkFee(10, 0), "zero cap means no cap")
-	require.ErrorIs(t, checkFee(11, 10), ErrTooExpensive)
+	err := checkFee(11, 10)
+	require.ErrorIs(t, err, ErrTooExpensive)
+	var capErr *FeeCapError
+	require.ErrorAs(t, err, &capErr)
+	require.Equal(t, int64(10), capErr.Cap)
+	require.Equal(t, int64(11), capErr.Fee)
 }

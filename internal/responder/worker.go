@@ -136,8 +136,13 @@ func (r *Responder) replaceTooExpensive(ctx context.Context, s stored, cause err
 		return
 	}
 
-	reason := []byte(fmt.Sprintf("fulfilment would cost more than the service pays for one request (%d GAS)",
-		DefaultMaxSystemFee/100_000_000))
+	limit := int64(DefaultMaxSystemFee)
+	var capErr *FeeCapError
+	if errors.As(cause, &capErr) {
+		limit = capErr.Cap
+	}
+	reason := []byte(fmt.Sprintf("fulfilment would cost more than the service pays for one request (%d.%08d GAS)",
+		limit/100_000_000, limit%100_000_000))
 	msg := result.Message(r.cfg.Magic, r.cfg.Gateway.Hash(), s.ID, r.cfg.Service, result.Error, reason)
 	sig := result.Sign(r.cfg.SignKey, msg)
 	if err := replaceAnswer(ctx, r.cfg.DB, s.ID, result.Error, reason, sig, r.now()); err != nil {
