@@ -12,7 +12,8 @@ import (
 	poolapi "github.com/neo-service-layer/servicelayer/services/accountpool/api"
 )
 
-// transferDatoshi is what the AccountPool step sends to the user: 1 GAS.
+// transferDatoshi is the amount the AccountPool step sends to the user:
+// 1 GAS.
 const transferDatoshi = 100_000_000
 
 // poolStep leases one AccountPool account, transfers 1 GAS from it to the

@@ -30,8 +30,8 @@ import (
 )
 
 const (
-	// expiryBlocks is how many blocks a dev request waits for an answer
-	// before anyone may expire it.
+	// expiryBlocks is the number of blocks a dev request waits for its
+	// fulfilment before anyone may expire it.
 	expiryBlocks = 100
 	// treasuryGAS and userGAS are the balances dev accounts are topped up
 	// to. The treasury funds the AccountPool accounts that pay service fees.
@@ -72,8 +72,8 @@ type Config struct {
 	// %s for the service name, such as "%s.servicelayer.svc:8443" on
 	// Kubernetes, instead of the files in DataDir.
 	Discovery string
-	// MeshAddr is where this process's mesh servers listen (default
-	// 127.0.0.1:0, a free loopback port).
+	// MeshAddr is the listen address of this process's mesh servers
+	// (default 127.0.0.1:0, a free loopback port).
 	MeshAddr string
 	// BlockTime is the block interval (default 1s).
 	BlockTime time.Duration

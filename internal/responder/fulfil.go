@@ -126,11 +126,11 @@ func (r *Responder) done(ctx context.Context, tx *sql.Tx, res chain.Result) erro
 }
 
 // settleUnsendable handles a request whose fulfil transaction cannot even
-// be built, which happens when the Gateway no longer waits for it (a
-// previous run fulfilled it, or it expired) or when the request is past
-// its expiry height, which it then expires so the consumer gets code
-// Expired. It returns false while the request is still pending and not
-// expired, so the caller retries later.
+// be built. That happens when the Gateway no longer waits for it, because
+// a previous run fulfilled it or it expired, or when the request is past
+// its expiry height, and then it expires the request so the consumer gets
+// code Expired. It returns false while the request is still pending and
+// not expired, so the caller retries later.
 func (r *Responder) settleUnsendable(ctx context.Context, id int64) (bool, error) {
 	status, err := r.cfg.Gateway.Status(id)
 	if err != nil {

@@ -66,9 +66,9 @@ type warmer interface {
 var ErrTooExpensive = errors.New("transaction exceeds the fee cap")
 
 // ErrBusy is returned by a FulfilBuilder for a condition that clears
-// within a block or two, such as pool accounts waiting for a top-up; the
-// request is tried again after at most a second instead of the growing
-// backoff.
+// within a block or two, such as pool accounts waiting for a top-up. The
+// request is then tried again after at most a second instead of the
+// growing backoff.
 var ErrBusy = errors.New("temporarily unable to send")
 
 // DefaultMaxSystemFee caps the system fee of one fulfil transaction: 20 GAS
